@@ -1,0 +1,127 @@
+// The composition root: builds the app from the modules this process hosts. Modules never import
+// each other; each gets the contracts it declared it needs from here.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { PgBoss } from 'pg-boss';
+import type { AppConfig } from './config.js';
+import { connectDatabase, type Database } from './platform/db/database.js';
+import { EventBus } from './platform/events/event-bus.js';
+import { authPlugin } from './platform/http/auth.js';
+import { registerDeadLetterRoutes } from './platform/http/dead-letter.routes.js';
+import { registerDocs } from './platform/http/docs.js';
+import { installErrorHandling } from './platform/http/error-handler.js';
+import { registerHealth } from './platform/http/health.js';
+import { registerMetrics } from './platform/http/metrics.js';
+import { requestIdFrom } from './platform/http/request-id.js';
+import { installValidation } from './platform/http/validation.js';
+import type { Logger } from './platform/logging/logger.js';
+import type { ModuleDefinition } from './platform/modules/module-definition.js';
+import { resolveHostedModules } from './platform/modules/resolve-modules.js';
+import { usersModule } from './modules/users/index.js';
+
+/** Every module of the application, hosted here or not (their events form the catalog). */
+export const ALL_MODULES: readonly ModuleDefinition[] = [usersModule as ModuleDefinition];
+
+export interface BuildAppOptions {
+  config: AppConfig;
+  databaseUrl: string;
+  logger: Logger;
+  secrets: { jwtSecret: string; serviceTokenSecret: string };
+  /** Defaults to ALL_MODULES; tests add fixture modules. */
+  definitions?: readonly ModuleDefinition[];
+  /** Contract implementations that replace the hosted ones (tests hand in failing contracts). */
+  contracts?: Record<string, unknown>;
+}
+
+export interface App {
+  server: FastifyInstance;
+  bus: EventBus;
+  database: Database;
+  hosted: string[];
+  /** Stops taking requests, lets in-flight requests and handlers finish, closes connections. */
+  close(): Promise<void>;
+}
+
+export async function buildApp(options: BuildAppOptions): Promise<App> {
+  const { config, logger } = options;
+  const definitions = options.definitions ?? ALL_MODULES;
+  const overrides = options.contracts ?? {};
+  const hostedDefinitions = resolveHostedModules(definitions, config.modules, new Set(Object.keys(overrides)));
+
+  const database = connectDatabase(options.databaseUrl, { applicationName: `shop:${config.modules.join(',')}` });
+  const boss = new PgBoss({
+    connectionString: options.databaseUrl,
+    schema: 'pgboss',
+    max: 4,
+    application_name: 'shop:events',
+    useListenNotify: true,
+    superviseIntervalSeconds: config.events.superviseIntervalSeconds,
+    monitorIntervalSeconds: config.events.superviseIntervalSeconds,
+  });
+  boss.on('error', (error) => logger.error({ err: error }, 'event bus error'));
+  await boss.start();
+  const bus = new EventBus({
+    boss,
+    db: database.db,
+    logger: logger.child({ component: 'events' }),
+    config: config.events,
+    catalog: definitions.flatMap((definition) => definition.publishes),
+  });
+
+  const server: FastifyInstance = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    genReqId: requestIdFrom,
+    requestIdHeader: false,
+    bodyLimit: 256 * 1024,
+  });
+  server.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  installValidation(server);
+  installErrorHandling(server);
+  await registerDocs(server);
+  await server.register(authPlugin, { secret: options.secrets.jwtSecret, accessTokenTtlSeconds: config.accessTokenTtlSeconds });
+  await registerMetrics(server);
+  await registerHealth(server, {
+    database: async () => {
+      await database.sql`select 1`;
+    },
+    jobQueue: async () => {
+      await boss.getDb().executeSql('select 1');
+    },
+  });
+  await registerDeadLetterRoutes(server, bus);
+
+  const apis: Record<string, unknown> = {};
+  const starters: Array<() => Promise<void>> = [];
+  for (const definition of hostedDefinitions) {
+    const contracts = Object.fromEntries(definition.needs.map((name) => [name, overrides[name] ?? apis[name]]));
+    const hosted = definition.create({
+      config,
+      logger: logger.child({ module: definition.name }),
+      db: database.db,
+      transaction: (work) => bus.transaction(definition.name, work),
+      contracts,
+    });
+    apis[definition.name] = hosted.api;
+    await server.register(hosted.routes);
+    for (const subscription of hosted.subscriptions ?? []) {
+      bus.subscribe({ ...subscription, module: definition.name, schema: definition.schema });
+    }
+    if (hosted.onStart) starters.push(hosted.onStart);
+  }
+
+  await bus.start();
+  for (const start of starters) await start();
+  await server.ready();
+
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      await server.close();
+      await bus.stop(config.shutdownTimeoutMs);
+      await database.close();
+    })();
+    return closing;
+  };
+  return { server, bus, database, hosted: hostedDefinitions.map((definition) => definition.name), close };
+}

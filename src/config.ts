@@ -1,0 +1,197 @@
+// One validated configuration, read once from the environment. Every bad value stops start-up
+// with a ConfigError whose message is one line naming the variable (main.ts prints only that).
+import path from 'node:path';
+
+// The modules this build contains (products, orders and payments join as they are built).
+export const MODULE_NAMES = ['users'] as const;
+export type ModuleName = (typeof MODULE_NAMES)[number];
+
+export interface RemoteModule {
+  urls: string[];
+  /** Percentage of public traffic sent to the remote side when the module is also hosted here. */
+  weight: number | null;
+}
+
+export interface EventsConfig {
+  retryLimit: number;
+  retryDelaySeconds: number;
+  retryDelayMaxSeconds: number;
+  pollingIntervalSeconds: number;
+  /** Heartbeat that lets another process take over a job whose worker died (pg-boss minimum 10). */
+  heartbeatSeconds: number;
+  /** How often pg-boss looks for jobs whose heartbeat stopped. */
+  superviseIntervalSeconds: number;
+}
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  databaseUrl: string | null;
+  dataDir: string;
+  logLevel: string;
+  jwtSecret: string | null;
+  serviceTokenSecret: string | null;
+  accessTokenTtlSeconds: number;
+  admin: { email: string; password: string } | null;
+  modules: ModuleName[];
+  remoteModules: Partial<Record<ModuleName, RemoteModule>>;
+  events: EventsConfig;
+  shutdownTimeoutMs: number;
+  loginRateLimit: { max: number; windowMs: number };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
+  const production = nodeEnv === 'production';
+  const config: AppConfig = {
+    env: nodeEnv,
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    host: text(env, 'HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'),
+    databaseUrl: postgresUrl(env, 'DATABASE_URL'),
+    dataDir: path.resolve(text(env, 'DATA_DIR') ?? '.data'),
+    logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    jwtSecret: secret(env, 'JWT_SECRET', production),
+    serviceTokenSecret: secret(env, 'SERVICE_TOKEN_SECRET', production),
+    accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 60, 86_400),
+    admin: adminAccount(env),
+    modules: moduleList(env, 'MODULES'),
+    remoteModules: remoteModules(env, 'REMOTE_MODULES'),
+    events: {
+      retryLimit: integer(env, 'EVENTS_RETRY_LIMIT', 5, 0, 100),
+      retryDelaySeconds: integer(env, 'EVENTS_RETRY_DELAY_SECONDS', 2, 1, 3600),
+      retryDelayMaxSeconds: integer(env, 'EVENTS_RETRY_DELAY_MAX_SECONDS', 300, 1, 86_400),
+      pollingIntervalSeconds: number(env, 'EVENTS_POLLING_INTERVAL_SECONDS', 2, 0.5, 60),
+      heartbeatSeconds: integer(env, 'EVENTS_HEARTBEAT_SECONDS', 10, 10, 3600),
+      superviseIntervalSeconds: integer(env, 'EVENTS_SUPERVISE_INTERVAL_SECONDS', 2, 1, 3600),
+    },
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    loginRateLimit: {
+      max: integer(env, 'LOGIN_RATE_LIMIT_MAX', 10, 1, 10_000),
+      windowMs: integer(env, 'LOGIN_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000),
+    },
+  };
+  return config;
+}
+
+function text(env: Env, name: string): string | null {
+  const value = env[name]?.trim();
+  return value ? value : null;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const value = text(env, name);
+  if (value === null) return fallback;
+  if (!allowed.includes(value as T)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+  }
+  return value as T;
+}
+
+function number(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = text(env, name);
+  if (value === null) return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < min || parsed > max) {
+    throw new ConfigError(`${name} must be a number from ${min} to ${max} (got "${value}")`);
+  }
+  return parsed;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = number(env, name, fallback, min, max);
+  if (!Number.isInteger(value)) {
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max} (got "${env[name]}")`);
+  }
+  return value;
+}
+
+function postgresUrl(env: Env, name: string): string | null {
+  const value = text(env, name);
+  if (value === null) return null;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be a postgres:// connection string`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`${name} must be a postgres:// connection string (got protocol "${url.protocol}")`);
+  }
+  return value;
+}
+
+function secret(env: Env, name: string, required: boolean): string | null {
+  const value = text(env, name);
+  if (value === null) {
+    if (required) throw new ConfigError(`${name} is required when NODE_ENV=production`);
+    return null; // generated and kept in DATA_DIR (see platform/secrets.ts)
+  }
+  if (value.length < 32) throw new ConfigError(`${name} must be at least 32 characters long`);
+  return value;
+}
+
+function adminAccount(env: Env): AppConfig['admin'] {
+  const email = text(env, 'ADMIN_EMAIL')?.toLowerCase() ?? null;
+  const password = env.ADMIN_PASSWORD ?? null;
+  if (email === null && password === null) return null;
+  if (email === null) throw new ConfigError('ADMIN_EMAIL must be set together with ADMIN_PASSWORD');
+  if (password === null) throw new ConfigError('ADMIN_PASSWORD must be set together with ADMIN_EMAIL');
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new ConfigError('ADMIN_EMAIL must be an email address');
+  if (password.length < 8 || password.length > 128) {
+    throw new ConfigError('ADMIN_PASSWORD must be 8 to 128 characters long');
+  }
+  return { email, password };
+}
+
+function moduleName(variable: string, value: string): ModuleName {
+  if (!MODULE_NAMES.includes(value as ModuleName)) {
+    throw new ConfigError(`${variable} names an unknown module "${value}" (known: ${MODULE_NAMES.join(', ')})`);
+  }
+  return value as ModuleName;
+}
+
+function moduleList(env: Env, name: string): ModuleName[] {
+  const value = text(env, name);
+  if (value === null) return [...MODULE_NAMES];
+  const modules = value.split(',').map((part) => moduleName(name, part.trim()));
+  if (new Set(modules).size !== modules.length) throw new ConfigError(`${name} lists a module twice`);
+  return modules;
+}
+
+// name=url[|url2][@weight],…
+function remoteModules(env: Env, name: string): AppConfig['remoteModules'] {
+  const value = text(env, name);
+  const remotes: AppConfig['remoteModules'] = {};
+  if (value === null) return remotes;
+  for (const entry of value.split(',')) {
+    const match = /^\s*([a-z]+)\s*=\s*([^@\s]+)(?:@(\d{1,3}))?\s*$/.exec(entry);
+    if (!match) throw new ConfigError(`${name} entries must look like name=http://host:port[|url2][@weight] (got "${entry}")`);
+    const [, rawName, rawUrls, rawWeight] = match;
+    const module = moduleName(name, rawName!);
+    if (remotes[module]) throw new ConfigError(`${name} lists module "${module}" twice`);
+    const urls = rawUrls!.split('|').map((url) => httpUrl(name, url));
+    const weight = rawWeight === undefined ? null : Number(rawWeight);
+    if (weight !== null && weight > 100) throw new ConfigError(`${name} weight for "${module}" must be 0 to 100`);
+    remotes[module] = { urls, weight };
+  }
+  return remotes;
+}
+
+function httpUrl(variable: string, value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return value.replace(/\/+$/, '');
+  } catch {
+    // fall through to the error below
+  }
+  throw new ConfigError(`${variable} has an invalid URL "${value}"`);
+}

@@ -1,0 +1,86 @@
+// Process entry: read the configuration, start the database (embedded unless DATABASE_URL is set),
+// build the app, listen, and close everything gracefully on SIGINT/SIGTERM.
+import { buildApp, type App } from './app.js';
+import { ConfigError, loadConfig, type AppConfig } from './config.js';
+import { ensureDatabase } from './platform/db/ensure-database.js';
+import { EmbeddedPostgresError, startEmbeddedPostgres, type RunningPostgres } from './platform/db/embedded-postgres.js';
+import { runMigrations } from './platform/db/migrate.js';
+import { createLogger, type Logger } from './platform/logging/logger.js';
+import { loadLocalSecrets } from './platform/secrets.js';
+
+let embedded: RunningPostgres | null = null;
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel, pretty: Boolean(process.stdout.isTTY) && config.env !== 'production' });
+  const local = await loadLocalSecrets(config.dataDir);
+  const secrets = {
+    jwtSecret: config.jwtSecret ?? local.jwtSecret,
+    serviceTokenSecret: config.serviceTokenSecret ?? local.serviceTokenSecret,
+  };
+
+  let databaseUrl = config.databaseUrl;
+  if (databaseUrl === null) {
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, password: local.postgresPassword });
+    databaseUrl = await ensureDatabase(embedded.url, 'shop');
+    logger.info({ dataDir: config.dataDir, port: embedded.port }, 'embedded PostgreSQL started');
+  }
+  await runMigrations(databaseUrl);
+  const app = await buildApp({ config, databaseUrl, logger, secrets });
+  await listen(app, config);
+  const base = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`;
+  logger.info(
+    {
+      url: base,
+      docs: `${base}/docs`,
+      modules: app.hosted,
+      database: config.databaseUrl ? 'external (DATABASE_URL)' : `embedded, data in ${config.dataDir}`,
+      startupMs: Math.round(performance.now() - startedAt),
+    },
+    `shop listening on ${base} (API docs at ${base}/docs)`,
+  );
+  closeOnSignals(app, config, logger);
+}
+
+async function listen(app: App, config: AppConfig): Promise<void> {
+  try {
+    await app.server.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await app.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new ConfigError(`PORT ${config.port} is already in use on ${config.host}; set PORT to a free port`);
+    }
+    throw error;
+  }
+}
+
+function closeOnSignals(app: App, config: AppConfig, logger: Logger): void {
+  let closing = false;
+  const close = async (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests and event handlers');
+    // Bounded: whatever still hangs after the grace period is cut off.
+    setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, config.shutdownTimeoutMs + 5000).unref();
+    await app.close();
+    await embedded?.stop();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGINT', close);
+  process.on('SIGTERM', close);
+}
+
+main().catch(async (error: unknown) => {
+  if (error instanceof ConfigError || error instanceof EmbeddedPostgresError) {
+    process.stderr.write(`error: ${error.message}\n`);
+  } else {
+    process.stderr.write(`error: start-up failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  }
+  await embedded?.stop().catch(() => {});
+  process.exit(1);
+});

@@ -1,0 +1,106 @@
+// Public routes of the users module: registration, sign-in, profiles, status and addresses.
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import { requireRole } from '../../../platform/http/auth.js';
+import { decodeCursor, Page, PageQuery, toPage } from '../../../platform/http/pagination.js';
+import { HttpProblem } from '../../../platform/http/problem.js';
+import type { AppConfig } from '../../../config.js';
+import type { AddressRow } from '../db/schema.js';
+import { toUserView } from '../domain/user.js';
+import type { UsersService } from '../users.service.js';
+import { AccessToken, Address, AddressBody, LoginBody, RegisterBody, StatusBody, UpdateUserBody, User, UserIdParams } from './schemas.js';
+
+const bearer = [{ bearerAuth: [] }];
+const tags = ['users'];
+
+export function usersRoutes(service: UsersService, config: AppConfig) {
+  return async function routes(instance: FastifyInstance): Promise<void> {
+    const server = instance.withTypeProvider<TypeBoxTypeProvider>();
+    const authenticated = [server.authenticate];
+
+    server.post(
+      '/api/v1/users',
+      { schema: { tags, summary: 'Register a customer account', body: RegisterBody, response: { 201: User } } },
+      async (request, reply) => reply.code(201).send(toUserView(await service.register(request.body))),
+    );
+
+    // Failed sign-ins are limited per client address and account, so guessing one account's
+    // password is slowed without locking out other accounts behind the same address.
+    await server.register(rateLimit, { global: false });
+    server.post(
+      '/api/v1/auth/login',
+      {
+        config: {
+          rateLimit: {
+            max: config.loginRateLimit.max,
+            timeWindow: config.loginRateLimit.windowMs,
+            hook: 'preHandler',
+            keyGenerator: (request) => `${request.ip}|${(request.body as { email?: string } | undefined)?.email ?? ''}`,
+            errorResponseBuilder: (_request, context) =>
+              new HttpProblem(429, `Too many sign-in attempts for this account; retry in ${context.after}`),
+          },
+        },
+        schema: { tags: ['auth'], summary: 'Exchange email and password for an access token', body: LoginBody, response: { 200: AccessToken } },
+      },
+      async (request) => {
+        const user = await service.authenticate(request.body.email, request.body.password);
+        return {
+          accessToken: server.signAccessToken({ sub: user.id, role: user.role }),
+          tokenType: 'Bearer' as const,
+          expiresIn: config.accessTokenTtlSeconds,
+        };
+      },
+    );
+
+    server.get(
+      '/api/v1/users/me',
+      { onRequest: authenticated, schema: { tags, summary: 'Your own profile', security: bearer, response: { 200: User } } },
+      async (request) => toUserView(await service.getVisible(request.user, request.user.sub)),
+    );
+
+    server.get(
+      '/api/v1/users/:id',
+      { onRequest: authenticated, schema: { tags, summary: 'A profile (yourself, or anyone for admins)', security: bearer, params: UserIdParams, response: { 200: User } } },
+      async (request) => toUserView(await service.getVisible(request.user, request.params.id)),
+    );
+
+    server.patch(
+      '/api/v1/users/:id',
+      { onRequest: authenticated, schema: { tags, summary: 'Change username or email', security: bearer, params: UserIdParams, body: UpdateUserBody, response: { 200: User } } },
+      async (request) => toUserView(await service.update(request.user, request.params.id, request.body)),
+    );
+
+    server.patch(
+      '/api/v1/users/:id/status',
+      {
+        onRequest: [server.authenticate, requireRole('admin')],
+        schema: { tags, summary: 'Activate, deactivate or suspend a user (admin)', security: bearer, params: UserIdParams, body: StatusBody, response: { 200: User } },
+      },
+      async (request) => toUserView(await service.changeStatus(request.params.id, request.body.status)),
+    );
+
+    server.post(
+      '/api/v1/users/:id/addresses',
+      { onRequest: authenticated, schema: { tags, summary: 'Add one of your addresses', security: bearer, params: UserIdParams, body: AddressBody, response: { 201: Address } } },
+      async (request, reply) => reply.code(201).send(toAddressView(await service.addAddress(request.user, request.params.id, request.body))),
+    );
+
+    server.get(
+      '/api/v1/users/:id/addresses',
+      {
+        onRequest: authenticated,
+        schema: { tags, summary: 'A user’s addresses, newest first', security: bearer, params: UserIdParams, querystring: PageQuery, response: { 200: Page(Address) } },
+      },
+      async (request) => {
+        const { limit, cursor } = request.query;
+        const rows = await service.addresses(request.user, request.params.id, limit, decodeCursor(cursor));
+        return toPage(rows, limit, (row) => ({ createdAt: row.createdAt.toISOString(), id: row.id }), toAddressView);
+      },
+    );
+  };
+}
+
+function toAddressView(address: AddressRow) {
+  return { ...address, createdAt: address.createdAt.toISOString() };
+}

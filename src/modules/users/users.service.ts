@@ -1,0 +1,120 @@
+// The users module's use cases. HTTP-free: routes translate requests into these calls.
+import { uniqueViolation } from '../../platform/db/errors.js';
+import { problem } from '../../platform/http/problem.js';
+import type { AuthenticatedUser } from '../../platform/http/auth.js';
+import type { ModuleContext } from '../../platform/modules/module-definition.js';
+import {
+  findUserByEmail,
+  findUserById,
+  insertAddress,
+  insertUser,
+  insertUserIfEmailFree,
+  listAddresses,
+  updateUser,
+} from './db/users.repository.js';
+import type { UserRow } from './db/schema.js';
+import { hashPassword, verifyAgainstDecoy, verifyPassword } from './domain/passwords.js';
+import { signInRefusal, usernameFromEmail, type UserStatus } from './domain/user.js';
+import { USERS_EVENTS, type UserRegistered, type UserStatusChanged, type UserUpdated } from './events.js';
+import type { SortKey } from '../../platform/http/pagination.js';
+
+export type UsersService = ReturnType<typeof createUsersService>;
+
+export function createUsersService(context: ModuleContext) {
+  const { db, transaction, logger } = context;
+
+  const takenMessage = (constraint: string | null) =>
+    constraint === 'users_username_key' ? 'This username is already taken' : 'This email is already registered';
+
+  async function register(input: { email: string; username: string; password: string }): Promise<UserRow> {
+    const passwordHash = await hashPassword(input.password);
+    try {
+      return await transaction(async (tx, publish) => {
+        const user = await insertUser(tx, { email: input.email, username: input.username, passwordHash, role: 'customer' });
+        await publish(USERS_EVENTS.userRegistered, { userId: user.id, email: user.email, username: user.username } satisfies UserRegistered);
+        return user;
+      });
+    } catch (error) {
+      const constraint = uniqueViolation(error);
+      if (constraint !== null) throw problem.conflict(takenMessage(constraint));
+      throw error;
+    }
+  }
+
+  /** The user behind a correct email and password; the same 401 for an unknown email or a wrong password. */
+  async function authenticate(email: string, password: string): Promise<UserRow> {
+    const user = await findUserByEmail(db, email);
+    const valid = user ? await verifyPassword(user.passwordHash, password) : await verifyAgainstDecoy(password);
+    if (!user || !valid) throw problem.unauthorized('The email or password is incorrect');
+    const refusal = signInRefusal(user.status);
+    if (refusal) throw problem.forbidden(refusal);
+    return user;
+  }
+
+  /** The user the caller may see: themselves, or anyone for an admin; others look absent. */
+  async function getVisible(caller: AuthenticatedUser, id: string): Promise<UserRow> {
+    const user = caller.sub === id || caller.role === 'admin' ? await findUserById(db, id) : null;
+    if (!user) throw problem.notFound('No such user');
+    return user;
+  }
+
+  async function update(caller: AuthenticatedUser, id: string, changes: { email?: string; username?: string }): Promise<UserRow> {
+    await getVisible(caller, id);
+    try {
+      return await transaction(async (tx, publish) => {
+        const user = await updateUser(tx, id, changes);
+        if (!user) throw problem.notFound('No such user');
+        await publish(USERS_EVENTS.userUpdated, { userId: user.id, username: user.username, email: user.email } satisfies UserUpdated);
+        return user;
+      });
+    } catch (error) {
+      const constraint = uniqueViolation(error);
+      if (constraint !== null) throw problem.conflict(takenMessage(constraint));
+      throw error;
+    }
+  }
+
+  async function changeStatus(id: string, status: UserStatus): Promise<UserRow> {
+    return transaction(async (tx, publish) => {
+      const user = await updateUser(tx, id, { status });
+      if (!user) throw problem.notFound('No such user');
+      await publish(USERS_EVENTS.userStatusChanged, { userId: user.id, status: user.status } satisfies UserStatusChanged);
+      return user;
+    });
+  }
+
+  async function addAddress(
+    caller: AuthenticatedUser,
+    userId: string,
+    address: { street: string; city: string; zipCode: string; country: string },
+  ) {
+    if (caller.sub !== userId) {
+      throw caller.role === 'admin' ? problem.forbidden('Only the user may add their addresses') : problem.notFound('No such user');
+    }
+    return insertAddress(db, { userId, ...address });
+  }
+
+  async function addresses(caller: AuthenticatedUser, userId: string, limit: number, after: SortKey | null) {
+    await getVisible(caller, userId);
+    return listAddresses(db, userId, limit, after);
+  }
+
+  /** Creates the admin from ADMIN_EMAIL/ADMIN_PASSWORD once; replicas starting together are fine. */
+  async function bootstrapAdmin(admin: { email: string; password: string }): Promise<void> {
+    if (await findUserByEmail(db, admin.email)) return;
+    const passwordHash = await hashPassword(admin.password);
+    const created = await transaction(async (tx, publish) => {
+      const user = await insertUserIfEmailFree(tx, {
+        email: admin.email,
+        username: `${usernameFromEmail(admin.email).slice(0, 25)}_${Math.random().toString(36).slice(2, 8)}`,
+        passwordHash,
+        role: 'admin',
+      });
+      if (user) await publish(USERS_EVENTS.userRegistered, { userId: user.id, email: user.email, username: user.username } satisfies UserRegistered);
+      return user;
+    });
+    if (created) logger.info({ userId: created.id, email: created.email }, 'bootstrap admin created');
+  }
+
+  return { register, authenticate, getVisible, update, changeStatus, addAddress, addresses, bootstrapAdmin };
+}

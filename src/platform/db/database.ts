@@ -1,0 +1,23 @@
+// The connection pool (postgres.js) and the drizzle instance every module queries through.
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import postgres, { type Sql } from 'postgres';
+
+export type Db = PostgresJsDatabase;
+/** A drizzle transaction, as handed to code that must write inside one. */
+export type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export interface Database {
+  sql: Sql;
+  db: Db;
+  close(): Promise<void>;
+}
+
+export function connectDatabase(url: string, options: { max?: number; applicationName?: string } = {}): Database {
+  const sql = postgres(url, {
+    max: options.max ?? 10,
+    onnotice: () => {},
+    connection: { application_name: options.applicationName ?? 'shop' },
+  });
+  const db = drizzle(sql);
+  return { sql, db, close: () => sql.end({ timeout: 5 }) };
+}

@@ -1,0 +1,197 @@
+// The durable in-process event bus.
+//
+// Publishing: a module writes its change and its events in one transaction (`bus.transaction`);
+// each event becomes a pg-boss job in the queue of every subscription to its type, inside that
+// transaction, so a rollback leaves no event and a commit always leaves one (pg-boss's tables are
+// the outbox).
+//
+// Subscribing: a subscription is one pg-boss queue, fed by every catalogued event type its pattern
+// matches (eventemitter2 does the matching, so `orders.*` works). Workers run wherever the
+// subscribing module is hosted; each handler runs in a transaction that also claims the event in
+// the module's inbox, so a redelivered event has its effect once.
+//
+// Waking: after a commit, local workers of matching subscriptions are woken at once; workers in
+// other processes are woken by pg-boss's LISTEN/NOTIFY. Polling stays as the safety net.
+import ee2 from 'eventemitter2';
+import { sql } from 'drizzle-orm';
+import { fromDrizzle, type Job, type JobResult, type PgBoss } from 'pg-boss';
+import type { EventsConfig } from '../../config.js';
+import type { Db, Tx } from '../db/database.js';
+import type { Logger } from '../logging/logger.js';
+import { createEnvelope, type EventEnvelope, type PublishOptions } from './event-envelope.js';
+import { claimInInbox } from './inbox.js';
+
+const { EventEmitter2 } = ee2;
+
+export type Publish = (type: string, data: unknown, options?: PublishOptions) => Promise<void>;
+
+export interface HandlerContext {
+  tx: Tx;
+  /** Publishes from the handler's own transaction (as the subscribing module). */
+  publish: Publish;
+  logger: Logger;
+}
+
+export type EventHandler = (event: EventEnvelope, context: HandlerContext) => Promise<void>;
+
+export interface Subscription {
+  /** The subscribing module; its name is the prefix of its queue. */
+  module: string;
+  /** The module's Postgres schema, where its inbox lives. */
+  schema: string;
+  /** Unique within the module, kebab-case, e.g. `copy-usernames`. */
+  name: string;
+  /** An event type, or a wildcard pattern such as `users.*`. */
+  pattern: string;
+  handler: EventHandler;
+}
+
+export interface EventBusDeps {
+  boss: PgBoss;
+  db: Db;
+  logger: Logger;
+  config: EventsConfig;
+  /** Every event type any module publishes, hosted here or not: wildcards expand over it. */
+  catalog: readonly string[];
+}
+
+export function subscriptionQueue(subscription: Pick<Subscription, 'module' | 'name'>): string {
+  return `${subscription.module}.${subscription.name}`;
+}
+
+export function deadLetterQueue(queue: string): string {
+  return `${queue}.dead-letter`;
+}
+
+const DEAD_LETTER_RETENTION_SECONDS = 30 * 24 * 3600;
+
+export class EventBus {
+  readonly #deps: EventBusDeps;
+  readonly #subscriptions = new Map<string, Subscription>();
+  readonly #wakeups = new EventEmitter2({ wildcard: true, delimiter: '.' });
+  #started = false;
+
+  constructor(deps: EventBusDeps) {
+    this.#deps = deps;
+  }
+
+  get boss(): PgBoss {
+    return this.#deps.boss;
+  }
+
+  /** Queue names of the subscriptions hosted by this process. */
+  get queues(): string[] {
+    return [...this.#subscriptions.keys()];
+  }
+
+  subscribe(subscription: Subscription): void {
+    if (this.#started) throw new Error('subscribe before the bus starts');
+    const queue = subscriptionQueue(subscription);
+    if (this.#subscriptions.has(queue)) throw new Error(`subscription ${queue} is declared twice`);
+    if (this.matchingTypes(subscription.pattern).length === 0) {
+      throw new Error(`subscription ${queue} pattern "${subscription.pattern}" matches no known event`);
+    }
+    this.#subscriptions.set(queue, subscription);
+  }
+
+  /** The catalogued event types a pattern matches, as eventemitter2 matches them. */
+  matchingTypes(pattern: string): string[] {
+    const matcher = new EventEmitter2({ wildcard: true, delimiter: '.' });
+    matcher.on(pattern, () => {});
+    return this.#deps.catalog.filter((type) => matcher.listeners(type).length > 0);
+  }
+
+  async start(): Promise<void> {
+    const { boss, config } = this.#deps;
+    for (const [queue, subscription] of this.#subscriptions) {
+      await boss.createQueue(deadLetterQueue(queue), { retentionSeconds: DEAD_LETTER_RETENTION_SECONDS });
+      await boss.createQueue(queue, {
+        retryLimit: config.retryLimit,
+        retryDelay: config.retryDelaySeconds,
+        retryBackoff: true, // exponential, with pg-boss's jitter
+        retryDelayMax: config.retryDelayMaxSeconds,
+        deadLetter: deadLetterQueue(queue),
+        heartbeatSeconds: config.heartbeatSeconds,
+        notify: true,
+      });
+      for (const type of this.matchingTypes(subscription.pattern)) await boss.subscribe(type, queue);
+      const workerId = await boss.work<EventEnvelope>(
+        queue,
+        {
+          batchSize: 10,
+          perJobResults: true,
+          burstWhenBatchFull: true,
+          pollingIntervalSeconds: config.pollingIntervalSeconds,
+          notifyPollingIntervalSeconds: config.pollingIntervalSeconds,
+        },
+        (jobs) => this.#deliver(subscription, jobs),
+      );
+      this.#wakeups.on(subscription.pattern, () => boss.notifyWorker(workerId));
+    }
+    this.#started = true;
+  }
+
+  /** Stops taking jobs and lets running handlers finish within the timeout. */
+  async stop(timeoutMs: number): Promise<void> {
+    this.#wakeups.removeAllListeners();
+    await this.#deps.boss.stop({ graceful: true, timeout: timeoutMs });
+  }
+
+  /**
+   * Runs `work` in one database transaction; events it publishes are stored in that same
+   * transaction. `source` is the publishing module: it may publish only its own events.
+   */
+  async transaction<T>(source: string, work: (tx: Tx, publish: Publish) => Promise<T>): Promise<T> {
+    const published: string[] = [];
+    const result = await this.#deps.db.transaction((tx) => work(tx, this.#publisher(tx, source, published)));
+    this.#wake(published);
+    return result;
+  }
+
+  #publisher(tx: Tx, source: string, published: string[]): Publish {
+    return async (type, data, options) => {
+      if (!type.startsWith(`${source}.`) || !this.#deps.catalog.includes(type)) {
+        throw new Error(`module ${source} cannot publish "${type}": not one of its catalogued events`);
+      }
+      const envelope = createEnvelope(source, type, data, options);
+      await this.#deps.boss.publish(type, envelope, { id: envelope.id, db: fromDrizzle(tx, sql) });
+      published.push(type);
+    };
+  }
+
+  #wake(types: string[]): void {
+    for (const type of new Set(types)) this.#wakeups.emit(type);
+  }
+
+  async #deliver(subscription: Subscription, jobs: Job<EventEnvelope>[]): Promise<JobResult[]> {
+    const results: JobResult[] = [];
+    for (const job of jobs) {
+      try {
+        await this.#applyOnce(subscription, job.data);
+        results.push({ id: job.id, status: 'completed' });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        this.#deps.logger.warn(
+          { queue: subscriptionQueue(subscription), eventId: job.data.id, eventType: job.data.type, attempt: job.retryCount + 1, err: error },
+          'event handler failed; it will be retried or dead-lettered',
+        );
+        results.push({ id: job.id, status: 'failed', output: { message } });
+      }
+    }
+    return results;
+  }
+
+  async #applyOnce(subscription: Subscription, event: EventEnvelope): Promise<void> {
+    const queue = subscriptionQueue(subscription);
+    const published: string[] = [];
+    const logger = this.#deps.logger.child({ module: subscription.module, subscription: queue, eventId: event.id });
+    await this.#deps.db.transaction(async (tx) => {
+      if (!(await claimInInbox(tx, subscription.schema, queue, event.id, event.type))) {
+        logger.debug({ eventType: event.type }, 'event already handled; skipped');
+        return;
+      }
+      await subscription.handler(event, { tx, publish: this.#publisher(tx, subscription.module, published), logger });
+    });
+    this.#wake(published);
+  }
+}

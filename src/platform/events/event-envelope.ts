@@ -1,0 +1,29 @@
+// The shape every event travels in (CONTRACT.md, "Events"). Publishers own the `data` types.
+import { randomUUID } from 'node:crypto';
+
+export interface EventEnvelope<TData = unknown, TType extends string = string> {
+  id: string;
+  type: TType;
+  version: number;
+  occurredAt: string;
+  source: string;
+  traceparent?: string;
+  data: TData;
+}
+
+export interface PublishOptions {
+  version?: number;
+  traceparent?: string;
+}
+
+export function createEnvelope<TData>(source: string, type: string, data: TData, options: PublishOptions = {}): EventEnvelope<TData> {
+  return {
+    id: randomUUID(),
+    type,
+    version: options.version ?? 1,
+    occurredAt: new Date().toISOString(),
+    source,
+    ...(options.traceparent ? { traceparent: options.traceparent } : {}),
+    data,
+  };
+}

@@ -1,0 +1,78 @@
+// Operator endpoints for events whose handler kept failing: list them, then redrive them once the
+// handler is fixed. Admin only.
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { listDeadLetters, redriveDeadLetters, UnknownSubscriptionError } from '../events/dead-letters.js';
+import type { EventBus } from '../events/event-bus.js';
+import { requireRole } from './auth.js';
+import { problem } from './problem.js';
+
+const DeadLetter = Type.Object({
+  id: Type.String(),
+  subscription: Type.String(),
+  event: Type.Object({
+    id: Type.String(),
+    type: Type.String(),
+    version: Type.Number(),
+    occurredAt: Type.String(),
+    source: Type.String(),
+    traceparent: Type.Optional(Type.String()),
+    data: Type.Unknown(),
+  }),
+  attempts: Type.Integer(),
+  error: Type.Union([Type.String(), Type.Null()]),
+  deadLetteredAt: Type.String(),
+});
+
+const Subscription = Type.String({ minLength: 1, maxLength: 200, pattern: '^[a-z0-9.-]+$' });
+
+export async function registerDeadLetterRoutes(server: FastifyInstance, bus: EventBus): Promise<void> {
+  const guard = [server.authenticate, requireRole('admin')];
+  const bySubscription = <T>(work: () => Promise<T>) =>
+    work().catch((error: unknown) => {
+      if (error instanceof UnknownSubscriptionError) throw problem.notFound(error.message);
+      throw error;
+    });
+
+  server.get(
+    '/admin/v1/dead-letters',
+    {
+      onRequest: guard,
+      schema: {
+        tags: ['operations'],
+        summary: 'List events parked after their handler kept failing',
+        security: [{ bearerAuth: [] }],
+        querystring: Type.Object({ subscription: Type.Optional(Subscription) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ items: Type.Array(DeadLetter) }) },
+      },
+    },
+    async (request) => {
+      const { subscription } = request.query as { subscription?: string };
+      return { items: await bySubscription(() => listDeadLetters(bus, subscription)) };
+    },
+  );
+
+  server.post(
+    '/admin/v1/dead-letters/redrive',
+    {
+      onRequest: guard,
+      schema: {
+        tags: ['operations'],
+        summary: 'Send dead letters back to their subscription (all, one subscription, or some ids)',
+        security: [{ bearerAuth: [] }],
+        body: Type.Object(
+          {
+            subscription: Type.Optional(Subscription),
+            ids: Type.Optional(Type.Array(Type.String({ format: 'uuid' }), { minItems: 1, maxItems: 1000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ redriven: Type.Integer() }) },
+      },
+    },
+    async (request) => {
+      const { subscription, ids } = request.body as { subscription?: string; ids?: string[] };
+      return { redriven: await bySubscription(() => redriveDeadLetters(bus, subscription, ids)) };
+    },
+  );
+}

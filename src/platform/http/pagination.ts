@@ -1,0 +1,46 @@
+// Cursor pagination shared by every list: `?limit=1..100&cursor=…` → `{ items, nextCursor }`.
+// The cursor is opaque to clients: base64url of the last item's sort key.
+import { Type, type TSchema } from 'typebox';
+import { problem } from './problem.js';
+
+export const PageQuery = Type.Object(
+  {
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+export function Page<T extends TSchema>(item: T) {
+  return Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+}
+
+export interface SortKey {
+  createdAt: string;
+  id: string;
+}
+
+export function encodeCursor(key: SortKey): string {
+  return Buffer.from(JSON.stringify([key.createdAt, key.id])).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined): SortKey | null {
+  if (cursor === undefined) return null;
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof createdAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(createdAt))) return { createdAt, id };
+  } catch {
+    // reported below
+  }
+  throw problem.badRequest('The cursor is invalid', [{ path: 'querystring.cursor', message: 'is not a cursor this API issued' }]);
+}
+
+/** Builds the page from `limit + 1` rows fetched in order: the extra row only says there is more. */
+export function toPage<Row, Item>(rows: Row[], limit: number, key: (row: Row) => SortKey, view: (row: Row) => Item) {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return {
+    items: items.map(view),
+    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(key(last)) : null,
+  };
+}

@@ -1,0 +1,52 @@
+// One pino logger for the process: JSON in production (and whenever stdout is not a terminal),
+// readable lines on a terminal. Secrets are redacted at the source, so no call site can leak them.
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/** Paths whose values never reach a log line: credentials, tokens and card data. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-service-token"]',
+  'headers.authorization',
+  'headers.cookie',
+  'password',
+  'newPassword',
+  'passwordHash',
+  'accessToken',
+  'token',
+  'card',
+  'cardNumber',
+  'cvc',
+  '*.password',
+  '*.newPassword',
+  '*.passwordHash',
+  '*.accessToken',
+  '*.token',
+  '*.card',
+  '*.cardNumber',
+  '*.cvc',
+  '*.*.password',
+  '*.*.accessToken',
+  '*.*.card',
+];
+
+export interface LoggerOptions {
+  level: string;
+  pretty: boolean;
+  /** Where to write; tests pass a stream to read what was logged. */
+  destination?: pino.DestinationStream;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const base: pino.LoggerOptions = {
+    level: options.level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+  };
+  if (options.destination) return pino(base, options.destination);
+  if (options.pretty) {
+    return pino({ ...base, transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } });
+  }
+  return pino(base);
+}
