@@ -28,6 +28,8 @@ export interface BuildAppOptions {
   secrets: { jwtSecret: string; serviceTokenSecret: string };
   /** Defaults to ALL_MODULES; tests add fixture modules. */
   definitions?: readonly ModuleDefinition[];
+  /** Modules to host; defaults to config.modules (tests host fixture modules this way). */
+  hostedModules?: readonly string[];
   /** Contract implementations that replace the hosted ones (tests hand in failing contracts). */
   contracts?: Record<string, unknown>;
 }
@@ -45,7 +47,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const { config, logger } = options;
   const definitions = options.definitions ?? ALL_MODULES;
   const overrides = options.contracts ?? {};
-  const hostedDefinitions = resolveHostedModules(definitions, config.modules, new Set(Object.keys(overrides)));
+  const hostedDefinitions = resolveHostedModules(
+    definitions,
+    options.hostedModules ?? config.modules,
+    new Set(Object.keys(overrides)),
+  );
 
   const database = connectDatabase(options.databaseUrl, { applicationName: `shop:${config.modules.join(',')}` });
   const boss = new PgBoss({

@@ -13,6 +13,8 @@ export interface TestAppOptions {
   databaseUrl?: string;
   definitions?: BuildAppOptions['definitions'];
   contracts?: BuildAppOptions['contracts'];
+  /** Modules to host, fixture modules included (defaults to MODULES). */
+  hostedModules?: BuildAppOptions['hostedModules'];
   /** Collect log lines (as text) instead of discarding them. */
   captureLogs?: boolean;
 }
@@ -49,6 +51,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     secrets: TEST_SECRETS,
     ...(options.definitions ? { definitions: options.definitions } : {}),
     ...(options.contracts ? { contracts: options.contracts } : {}),
+    ...(options.hostedModules ? { hostedModules: options.hostedModules } : {}),
   });
   return Object.assign(app, { databaseUrl, logs });
 }

@@ -1,0 +1,64 @@
+// A real event bus (real Postgres, real pg-boss) over fixture event types, for testing the bus
+// itself without any business module.
+import { PgBoss } from 'pg-boss';
+import { loadConfig, type EventsConfig } from '../../src/config.js';
+import { connectDatabase } from '../../src/platform/db/database.js';
+import { EventBus, type Subscription } from '../../src/platform/events/event-bus.js';
+import { createLogger } from '../../src/platform/logging/logger.js';
+import { query } from './test-database.js';
+
+export const FIXTURE_SCHEMA = 'fixture';
+export const FIXTURE_CATALOG = ['fixture.thing-happened', 'fixture.other-happened', 'elsewhere.thing-happened'] as const;
+
+export const TEST_EVENTS_ENV = {
+  EVENTS_POLLING_INTERVAL_SECONDS: '0.5',
+  EVENTS_RETRY_DELAY_SECONDS: '1',
+  EVENTS_RETRY_DELAY_MAX_SECONDS: '2',
+  EVENTS_SUPERVISE_INTERVAL_SECONDS: '1',
+};
+
+/** The fixture module's schema: its inbox, and a table where handlers record their effects. */
+export async function createFixtureSchema(url: string): Promise<void> {
+  await query(
+    url,
+    `create schema if not exists ${FIXTURE_SCHEMA};
+     create table if not exists ${FIXTURE_SCHEMA}.inbox (
+       event_id uuid not null, subscription text not null, event_type text not null,
+       handled_at timestamptz not null default now(), primary key (subscription, event_id));
+     create table if not exists ${FIXTURE_SCHEMA}.effects (event_id uuid not null, subscription text not null, event_type text not null);`,
+  );
+}
+
+export interface TestBus {
+  bus: EventBus;
+  close(): Promise<void>;
+}
+
+export async function startTestBus(
+  url: string,
+  subscriptions: Array<Omit<Subscription, 'module' | 'schema'>>,
+  events: Partial<EventsConfig> = {},
+): Promise<TestBus> {
+  const config = { ...loadConfig(TEST_EVENTS_ENV).events, ...events };
+  const database = connectDatabase(url, { max: 4 });
+  const boss = new PgBoss({
+    connectionString: url,
+    schema: 'pgboss',
+    max: 3,
+    useListenNotify: true,
+    superviseIntervalSeconds: config.superviseIntervalSeconds,
+    monitorIntervalSeconds: config.superviseIntervalSeconds,
+  });
+  boss.on('error', () => {});
+  await boss.start();
+  const bus = new EventBus({ boss, db: database.db, logger: createLogger({ level: 'silent', pretty: false }), config, catalog: FIXTURE_CATALOG });
+  for (const subscription of subscriptions) bus.subscribe({ ...subscription, module: 'fixture', schema: FIXTURE_SCHEMA });
+  await bus.start();
+  return {
+    bus,
+    close: async () => {
+      await bus.stop(2000);
+      await database.close();
+    },
+  };
+}
