@@ -1,6 +1,5 @@
 // Public routes of the users module: registration, sign-in, profiles, status and addresses.
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance } from 'fastify';
 import { requireRole } from '../../../platform/http/auth.js';
 import { decodeCursor, Page, PageQuery, toPage } from '../../../platform/http/pagination.js';
@@ -8,6 +7,7 @@ import { HttpProblem } from '../../../platform/http/problem.js';
 import type { AppConfig } from '../../../config.js';
 import type { AddressRow } from '../db/schema.js';
 import { toUserView } from '../domain/user.js';
+import { createLoginThrottle } from './login-throttle.js';
 import type { UsersService } from '../users.service.js';
 import { AccessToken, Address, AddressBody, LoginBody, RegisterBody, StatusBody, UpdateUserBody, User, UserIdParams } from './schemas.js';
 
@@ -27,29 +27,32 @@ export function usersRoutes(service: UsersService, config: AppConfig) {
 
     // Failed sign-ins are limited per client address and account, so guessing one account's
     // password is slowed without locking out other accounts behind the same address.
-    await server.register(rateLimit, { global: false });
+    const throttle = createLoginThrottle(config.loginRateLimit);
     server.post(
       '/api/v1/auth/login',
-      {
-        config: {
-          rateLimit: {
-            max: config.loginRateLimit.max,
-            timeWindow: config.loginRateLimit.windowMs,
-            hook: 'preHandler',
-            keyGenerator: (request) => `${request.ip}|${(request.body as { email?: string } | undefined)?.email ?? ''}`,
-            errorResponseBuilder: (_request, context) =>
-              new HttpProblem(429, `Too many sign-in attempts for this account; retry in ${context.after}`),
-          },
-        },
-        schema: { tags: ['auth'], summary: 'Exchange email and password for an access token', body: LoginBody, response: { 200: AccessToken } },
-      },
+      { schema: { tags: ['auth'], summary: 'Exchange email and password for an access token', body: LoginBody, response: { 200: AccessToken } } },
       async (request) => {
-        const user = await service.authenticate(request.body.email, request.body.password);
-        return {
-          accessToken: server.signAccessToken({ sub: user.id, role: user.role }),
-          tokenType: 'Bearer' as const,
-          expiresIn: config.accessTokenTtlSeconds,
-        };
+        const { email, password } = request.body;
+        const key = `${request.ip}|${email}`;
+        const retryAfter = throttle.attempt(key);
+        if (retryAfter > 0) {
+          throw new HttpProblem(429, `Too many failed sign-ins for this account; retry in ${retryAfter} seconds`, {
+            headers: { 'retry-after': String(retryAfter) },
+          });
+        }
+        try {
+          const user = await service.authenticate(email, password);
+          throttle.forgive(key);
+          return {
+            accessToken: server.signAccessToken({ sub: user.id, role: user.role }),
+            tokenType: 'Bearer' as const,
+            expiresIn: config.accessTokenTtlSeconds,
+          };
+        } catch (error) {
+          // Only a wrong email or password counts against the limit.
+          if (!(error instanceof HttpProblem && error.status === 401)) throttle.forgive(key);
+          throw error;
+        }
       },
     );
 

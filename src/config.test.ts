@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('defaults to every module, port 3000 on loopback and the embedded database', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: null, env: 'development', remoteModules: {} });
+    expect(config.modules).toContain('users');
+    expect(config.dataDir).toMatch(/\.data$/);
+  });
+
+  it('listens on all interfaces in production', () => {
+    const secrets = { JWT_SECRET: 'x'.repeat(32), SERVICE_TOKEN_SECRET: 'y'.repeat(32) };
+    expect(loadConfig({ NODE_ENV: 'production', ...secrets }).host).toBe('0.0.0.0');
+  });
+
+  it('parses REMOTE_MODULES with several instances and a weight', () => {
+    const config = loadConfig({ REMOTE_MODULES: 'users=http://a:3000|http://b:3000/@25' });
+    expect(config.remoteModules).toEqual({ users: { urls: ['http://a:3000', 'http://b:3000'], weight: 25 } });
+  });
+
+  it.each([
+    [{ PORT: '70000' }, /^PORT /],
+    [{ SHUTDOWN_TIMEOUT_MS: '1.5' }, /^SHUTDOWN_TIMEOUT_MS /],
+    [{ JWT_SECRET: 'short' }, /^JWT_SECRET must be at least 32 characters/],
+    [{ ADMIN_EMAIL: 'admin@example.com' }, /^ADMIN_PASSWORD must be set/],
+    [{ MODULES: 'users,users' }, /^MODULES lists a module twice/],
+    [{ REMOTE_MODULES: 'users=ftp://x' }, /^REMOTE_MODULES has an invalid URL/],
+    [{ REMOTE_MODULES: 'users' }, /^REMOTE_MODULES entries must look like/],
+  ])('refuses %o with a message naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
