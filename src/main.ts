@@ -61,6 +61,13 @@ function closeOnSignals(app: App, config: AppConfig, logger: Logger): void {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests and event handlers');
+    // pg-boss drops the error listener of its LISTEN connection before closing it, so the server's
+    // own shutdown notice (57P01) can surface as an uncaught error; while stopping it is expected.
+    process.on('uncaughtException', (error: Error & { code?: string }) => {
+      if (error.code === '57P01') return;
+      logger.fatal({ err: error }, 'uncaught error during shutdown');
+      process.exit(1);
+    });
     // Bounded: whatever still hangs after the grace period is cut off.
     setTimeout(() => {
       logger.error('shutdown took too long; exiting');

