@@ -89,7 +89,9 @@ export function createUsersService(context: ModuleContext) {
     address: { street: string; city: string; zipCode: string; country: string },
   ) {
     if (caller.sub !== userId) {
-      throw caller.role === 'admin' ? problem.forbidden('Only the user may add their addresses') : problem.notFound('No such user');
+      // To customers another account looks absent (404); an admin, who may see it, is refused.
+      await getVisible(caller, userId);
+      throw problem.forbidden('Only the user may add their addresses');
     }
     return insertAddress(db, { userId, ...address });
   }

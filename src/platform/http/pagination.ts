@@ -28,11 +28,19 @@ export function decodeCursor(cursor: string | undefined): SortKey | null {
   if (cursor === undefined) return null;
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof createdAt === 'string' && typeof id === 'string' && !Number.isNaN(Date.parse(createdAt))) return { createdAt, id };
+    if (typeof createdAt === 'string' && typeof id === 'string' && isStoredTimestamp(createdAt) && UUID.test(id)) return { createdAt, id };
   } catch {
     // reported below
   }
   throw problem.badRequest('The cursor is invalid', [{ path: 'querystring.cursor', message: 'is not a cursor this API issued' }]);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// Only timestamps this API could have issued: ISO strings that round-trip, within years 1-9999.
+function isStoredTimestamp(value: string): boolean {
+  const date = new Date(value);
+  return !Number.isNaN(date.getTime()) && date.getUTCFullYear() >= 1 && date.getUTCFullYear() <= 9999 && date.toISOString() === value;
 }
 
 /** Builds the page from `limit + 1` rows fetched in order: the extra row only says there is more. */

@@ -64,6 +64,14 @@ describe('login rate limit', () => {
     expectProblem(await login(email, 'wrong-password', '10.0.0.6'), 429);
   });
 
+  it('limits a burst of parallel guesses as well as a sequence', async () => {
+    const victim = await registerAndLogin(client);
+    const responses = await Promise.all(Array.from({ length: 25 }, () => login(victim.email, 'wrong-password', '10.0.0.8')));
+    const statuses = responses.map((response) => response.statusCode).sort();
+    expect(statuses.filter((status) => status === 401)).toHaveLength(LIMIT);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(25 - LIMIT);
+  });
+
   it('does not count successful sign-ins toward the limit', async () => {
     const user = await registerAndLogin(client);
     for (let attempt = 1; attempt <= LIMIT + 5; attempt += 1) {
