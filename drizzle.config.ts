@@ -6,6 +6,6 @@ export default defineConfig({
   dialect: 'postgresql',
   schema: './src/modules/*/db/schema.ts',
   out: './migrations',
-  schemaFilter: ['users'],
+  schemaFilter: ['users', 'products', 'orders', 'payments'],
   casing: 'snake_case',
 });

@@ -16,10 +16,18 @@ import { installValidation } from './platform/http/validation.js';
 import type { Logger } from './platform/logging/logger.js';
 import type { ModuleDefinition } from './platform/modules/module-definition.js';
 import { resolveHostedModules } from './platform/modules/resolve-modules.js';
+import { ordersModule } from './modules/orders/index.js';
+import { paymentsModule } from './modules/payments/index.js';
+import { productsModule } from './modules/products/index.js';
 import { usersModule } from './modules/users/index.js';
 
 /** Every module of the application, hosted here or not (their events form the catalog). */
-export const ALL_MODULES: readonly ModuleDefinition[] = [usersModule as ModuleDefinition];
+export const ALL_MODULES: readonly ModuleDefinition[] = [
+  usersModule as ModuleDefinition,
+  productsModule as ModuleDefinition,
+  ordersModule,
+  paymentsModule,
+];
 
 export interface BuildAppOptions {
   config: AppConfig;

@@ -2,8 +2,7 @@
 // with a ConfigError whose message is one line naming the variable (main.ts prints only that).
 import path from 'node:path';
 
-// The modules this build contains (products, orders and payments join as they are built).
-export const MODULE_NAMES = ['users'] as const;
+export const MODULE_NAMES = ['users', 'products', 'orders', 'payments'] as const;
 export type ModuleName = (typeof MODULE_NAMES)[number];
 
 export interface RemoteModule {
