@@ -12,6 +12,7 @@ let embedded: RunningPostgres | null = null;
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
+  assertNodeVersion();
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, pretty: Boolean(process.stdout.isTTY) && config.env !== 'production' });
   const local = await loadLocalSecrets(config.dataDir);
@@ -41,6 +42,13 @@ async function main(): Promise<void> {
     `shop listening on ${base} (API docs at ${base}/docs)`,
   );
   closeOnSignals(app, config, logger);
+}
+
+function assertNodeVersion(): void {
+  const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+  if (major < 22 || (major === 22 && minor < 12)) {
+    throw new ConfigError(`Node.js 22.12 or newer is required (this is ${process.version}); see the README's quick start`);
+  }
 }
 
 async function listen(app: App, config: AppConfig): Promise<void> {
