@@ -66,7 +66,7 @@ async function eventBus(url: string, separateInstances: boolean, name: string) {
   const database = connectDatabase(url, { max: 4 });
   const arrivals = new Map<number, number>();
   const subscriberBoss = await newBoss(url);
-  const subscriber = new EventBus({ boss: subscriberBoss, db: database.db, logger: silent, config: events, catalog: [TYPE] });
+  const subscriber = new EventBus({ boss: subscriberBoss, databaseOf: () => database.db, logger: silent, config: events, catalog: [TYPE] });
   subscriber.subscribe({
     module: 'bench',
     schema: 'bench',
@@ -77,7 +77,7 @@ async function eventBus(url: string, separateInstances: boolean, name: string) {
   await subscriber.start();
   let publisher = subscriber;
   if (separateInstances) {
-    publisher = new EventBus({ boss: await newBoss(url), db: database.db, logger: silent, config: events, catalog: [TYPE] });
+    publisher = new EventBus({ boss: await newBoss(url), databaseOf: () => database.db, logger: silent, config: events, catalog: [TYPE] });
     await publisher.start();
   }
   const samples = await measure((sentAt) => publisher.transaction('bench', (_tx, publish) => publish(TYPE, { sentAt })), arrivals);

@@ -4,6 +4,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { PgBoss } from 'pg-boss';
 import type { AppConfig } from './config.js';
 import { connectDatabase, type Database } from './platform/db/database.js';
+import { ensureModuleRoles, moduleRole } from './platform/db/module-roles.js';
 import { EventBus } from './platform/events/event-bus.js';
 import { authPlugin } from './platform/http/auth.js';
 import { registerDeadLetterRoutes } from './platform/http/dead-letter.routes.js';
@@ -61,7 +62,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     new Set(Object.keys(overrides)),
   );
 
-  const database = connectDatabase(options.databaseUrl, { applicationName: `shop:${config.modules.join(',')}` });
+  // A small pool as the login user for health checks; modules get pools of their own below.
+  const database = connectDatabase(options.databaseUrl, { max: 2, applicationName: 'shop:platform' });
   const boss = new PgBoss({
     connectionString: options.databaseUrl,
     schema: 'pgboss',
@@ -73,9 +75,27 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   });
   boss.on('error', (error) => logger.error({ err: error }, 'event bus error'));
   await boss.start();
+  if (config.moduleDatabaseRoles) {
+    await ensureModuleRoles(options.databaseUrl, definitions.map((definition) => definition.schema), 'pgboss');
+  }
+  const moduleDatabases = new Map(
+    hostedDefinitions.map((definition) => [
+      definition.name,
+      connectDatabase(options.databaseUrl, {
+        max: 5,
+        applicationName: `shop:${definition.name}`,
+        ...(config.moduleDatabaseRoles ? { role: moduleRole(definition.schema) } : {}),
+      }),
+    ]),
+  );
+  const databaseOf = (module: string) => {
+    const moduleDatabase = moduleDatabases.get(module);
+    if (!moduleDatabase) throw new Error(`module ${module} is not hosted by this process`);
+    return moduleDatabase.db;
+  };
   const bus = new EventBus({
     boss,
-    db: database.db,
+    databaseOf,
     logger: logger.child({ component: 'events' }),
     config: config.events,
     catalog: definitions.flatMap((definition) => definition.publishes),
@@ -112,7 +132,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     const hosted = definition.create({
       config,
       logger: logger.child({ module: definition.name }),
-      db: database.db,
+      db: databaseOf(definition.name),
       transaction: (work) => bus.transaction(definition.name, work),
       contracts,
     });
@@ -133,6 +153,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     closing ??= (async () => {
       await server.close();
       await bus.stop(config.shutdownTimeoutMs);
+      await Promise.all([...moduleDatabases.values()].map((moduleDatabase) => moduleDatabase.close()));
       await database.close();
     })();
     return closing;

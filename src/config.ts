@@ -27,6 +27,8 @@ export interface AppConfig {
   port: number;
   host: string;
   databaseUrl: string | null;
+  /** Run each module's queries as a database role limited to its own schema. */
+  moduleDatabaseRoles: boolean;
   dataDir: string;
   logLevel: string;
   jwtSecret: string | null;
@@ -56,6 +58,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port: integer(env, 'PORT', 3000, 0, 65535),
     host: text(env, 'HOST') ?? (production ? '0.0.0.0' : '127.0.0.1'),
     databaseUrl: postgresUrl(env, 'DATABASE_URL'),
+    moduleDatabaseRoles: oneOf(env, 'DATABASE_MODULE_ROLES', ['on', 'off'], 'on') === 'on',
     dataDir: path.resolve(text(env, 'DATA_DIR') ?? '.data'),
     logLevel: oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
     jwtSecret: secret(env, 'JWT_SECRET', production),

@@ -51,7 +51,7 @@ export async function startTestBus(
   });
   boss.on('error', () => {});
   await boss.start();
-  const bus = new EventBus({ boss, db: database.db, logger: createLogger({ level: 'silent', pretty: false }), config, catalog: FIXTURE_CATALOG });
+  const bus = new EventBus({ boss, databaseOf: () => database.db, logger: createLogger({ level: 'silent', pretty: false }), config, catalog: FIXTURE_CATALOG });
   for (const subscription of subscriptions) bus.subscribe({ ...subscription, module: 'fixture', schema: FIXTURE_SCHEMA });
   await bus.start();
   return {

@@ -12,11 +12,18 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function connectDatabase(url: string, options: { max?: number; applicationName?: string } = {}): Database {
+export interface ConnectOptions {
+  max?: number;
+  applicationName?: string;
+  /** A role every session of the pool switches to (see module-roles.ts). */
+  role?: string;
+}
+
+export function connectDatabase(url: string, options: ConnectOptions = {}): Database {
   const sql = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
-    connection: { application_name: options.applicationName ?? 'shop' },
+    connection: { application_name: options.applicationName ?? 'shop', ...(options.role ? { role: options.role } : {}) },
   });
   const db = drizzle(sql);
   return { sql, db, close: () => sql.end({ timeout: 5 }) };

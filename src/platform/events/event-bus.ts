@@ -48,7 +48,8 @@ export interface Subscription {
 
 export interface EventBusDeps {
   boss: PgBoss;
-  db: Db;
+  /** The connection a module writes through (its own database role). */
+  databaseOf(module: string): Db;
   logger: Logger;
   config: EventsConfig;
   /** Every event type any module publishes, hosted here or not: wildcards expand over it. */
@@ -143,7 +144,7 @@ export class EventBus {
    */
   async transaction<T>(source: string, work: (tx: Tx, publish: Publish) => Promise<T>): Promise<T> {
     const published: string[] = [];
-    const result = await this.#deps.db.transaction((tx) => work(tx, this.#publisher(tx, source, published)));
+    const result = await this.#deps.databaseOf(source).transaction((tx) => work(tx, this.#publisher(tx, source, published)));
     this.#wake(published);
     return result;
   }
@@ -185,7 +186,7 @@ export class EventBus {
     const queue = subscriptionQueue(subscription);
     const published: string[] = [];
     const logger = this.#deps.logger.child({ module: subscription.module, subscription: queue, eventId: event.id });
-    await this.#deps.db.transaction(async (tx) => {
+    await this.#deps.databaseOf(subscription.module).transaction(async (tx) => {
       if (!(await claimInInbox(tx, subscription.schema, queue, event.id, event.type))) {
         logger.debug({ eventType: event.type }, 'event already handled; skipped');
         return;
