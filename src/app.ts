@@ -2,7 +2,7 @@
 // each other; each gets the contracts it declared it needs from here.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { PgBoss } from 'pg-boss';
-import type { AppConfig } from './config.js';
+import type { AppConfig, RemoteModule } from './config.js';
 import { connectDatabase, type Database } from './platform/db/database.js';
 import { ensureModuleRoles, moduleRole } from './platform/db/module-roles.js';
 import { EventBus } from './platform/events/event-bus.js';
@@ -17,6 +17,10 @@ import { installValidation } from './platform/http/validation.js';
 import type { Logger } from './platform/logging/logger.js';
 import type { ModuleDefinition } from './platform/modules/module-definition.js';
 import { resolveHostedModules } from './platform/modules/resolve-modules.js';
+import { registerRemoteModuleProxy } from './platform/proxy/remote-module-proxy.js';
+import type { ContractMethods } from './platform/remote/contract-methods.js';
+import { registerContractRoutes } from './platform/remote/contract-routes.js';
+import { createRemoteContract } from './platform/remote/remote-contract.js';
 import { ordersModule } from './modules/orders/index.js';
 import { paymentsModule } from './modules/payments/index.js';
 import { productsModule } from './modules/products/index.js';
@@ -56,11 +60,13 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const { config, logger } = options;
   const definitions = options.definitions ?? ALL_MODULES;
   const overrides = options.contracts ?? {};
+  const remotes = config.remoteModules as Record<string, RemoteModule>;
   const hostedDefinitions = resolveHostedModules(
     definitions,
     options.hostedModules ?? config.modules,
-    new Set(Object.keys(overrides)),
+    new Set([...Object.keys(overrides), ...Object.keys(remotes)]),
   );
+  const definitionOf = (name: string) => definitions.find((definition) => definition.name === name)!;
 
   // A small pool as the login user for health checks; modules get pools of their own below.
   const database = connectDatabase(options.databaseUrl, { max: 2, applicationName: 'shop:platform' });
@@ -105,6 +111,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: requestIdFrom,
     requestIdHeader: false,
+    trustProxy: config.trustProxy,
     bodyLimit: 256 * 1024,
   });
   server.addHook('onRequest', async (request, reply) => {
@@ -125,10 +132,34 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   });
   await registerDeadLetterRoutes(server, bus);
 
+  // Public routes of remote modules are forwarded, so clients keep one address. Registered before
+  // the hosted modules' routes: a canary split must see their requests first.
+  for (const [name, remote] of Object.entries(remotes)) {
+    await registerRemoteModuleProxy(server, {
+      module: name,
+      prefixes: definitionOf(name).routePrefixes,
+      urls: remote.urls,
+      weight: remote.weight,
+      hostedLocally: hostedDefinitions.some((definition) => definition.name === name),
+    });
+  }
+  const remoteContract = (caller: string, target: string) =>
+    createRemoteContract({
+      caller,
+      target,
+      urls: remotes[target]!.urls,
+      methods: definitionOf(target).contract as ContractMethods<Record<string, () => Promise<unknown>>>,
+      secret: options.secrets.serviceTokenSecret,
+      policy: { timeoutMs: 1000 },
+      logger,
+    }).api;
+
   const apis: Record<string, unknown> = {};
   const starters: Array<() => Promise<void>> = [];
   for (const definition of hostedDefinitions) {
-    const contracts = Object.fromEntries(definition.needs.map((name) => [name, overrides[name] ?? apis[name]]));
+    const contracts = Object.fromEntries(
+      definition.needs.map((name) => [name, overrides[name] ?? apis[name] ?? remoteContract(definition.name, name)]),
+    );
     const hosted = definition.create({
       config,
       logger: logger.child({ module: definition.name }),
@@ -138,6 +169,15 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     });
     apis[definition.name] = hosted.api;
     await server.register(hosted.routes);
+    if (hosted.api && definition.contract) {
+      // Other processes call this module's contract here, with a service token.
+      await registerContractRoutes(server, {
+        module: definition.name,
+        api: hosted.api as Record<string, () => Promise<unknown>>,
+        methods: definition.contract as ContractMethods<Record<string, () => Promise<unknown>>>,
+        secret: options.secrets.serviceTokenSecret,
+      });
+    }
     for (const subscription of hosted.subscriptions ?? []) {
       bus.subscribe({ ...subscription, module: definition.name, schema: definition.schema });
     }

@@ -39,6 +39,8 @@ export interface AppConfig {
   remoteModules: Partial<Record<ModuleName, RemoteModule>>;
   events: EventsConfig;
   shutdownTimeoutMs: number;
+  /** Addresses of proxies (a gateway) whose x-forwarded-* headers are believed; false for none. */
+  trustProxy: string[] | false;
   loginRateLimit: { max: number; windowMs: number };
 }
 
@@ -76,12 +78,33 @@ export function loadConfig(env: Env = process.env): AppConfig {
       superviseIntervalSeconds: integer(env, 'EVENTS_SUPERVISE_INTERVAL_SECONDS', 2, 1, 3600),
     },
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    trustProxy: trustProxy(env, 'TRUST_PROXY'),
     loginRateLimit: {
       max: integer(env, 'LOGIN_RATE_LIMIT_MAX', 10, 1, 10_000),
       windowMs: integer(env, 'LOGIN_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000),
     },
   };
+  checkTopology(config);
   return config;
+}
+
+// A module served here and elsewhere splits its traffic by weight; without one it is ambiguous.
+function checkTopology(config: AppConfig): void {
+  for (const [module, remote] of Object.entries(config.remoteModules)) {
+    const hosted = config.modules.includes(module as ModuleName);
+    if (hosted && remote.weight === null) {
+      throw new ConfigError(`REMOTE_MODULES names ${module}, which MODULES hosts too: give it a weight (${module}=url@10) to move traffic gradually, or drop it from one of them`);
+    }
+    if (!hosted && remote.weight !== null) {
+      throw new ConfigError(`REMOTE_MODULES gives ${module} a weight, but MODULES does not host it: all its traffic goes to the remote side`);
+    }
+  }
+}
+
+function trustProxy(env: Env, name: string): string[] | false {
+  const value = text(env, name);
+  if (value === null || value === 'false') return false;
+  return value.split(',').map((part) => part.trim()).filter(Boolean);
 }
 
 function text(env: Env, name: string): string | null {

@@ -1,6 +1,14 @@
 // The orders module as the platform hosts it.
 import type { ModuleDefinition } from '../../platform/modules/module-definition.js';
 import { ORDERS_EVENTS } from './events.js';
+import { paymentRefunded } from './handlers/payment-refunded.handler.js';
+import { paymentSucceeded } from './handlers/payment-succeeded.handler.js';
+import { stockRejected } from './handlers/stock-rejected.handler.js';
+import { stockReserved } from './handlers/stock-reserved.handler.js';
+import { userRegistered } from './handlers/user-registered.handler.js';
+import { userUpdated } from './handlers/user-updated.handler.js';
+import { ordersRoutes } from './http/orders.routes.js';
+import { createOrdersService } from './orders.service.js';
 
 export const ordersModule: ModuleDefinition = {
   name: 'orders',
@@ -8,7 +16,10 @@ export const ordersModule: ModuleDefinition = {
   routePrefixes: ['/api/v1/orders'],
   publishes: Object.values(ORDERS_EVENTS),
   needs: ['products', 'users'],
-  create() {
-    return { routes: async () => {} };
+  create(context) {
+    return {
+      routes: ordersRoutes(createOrdersService(context)),
+      subscriptions: [stockReserved, stockRejected, paymentSucceeded, paymentRefunded, userRegistered, userUpdated],
+    };
   },
 };

@@ -1,14 +1,44 @@
 // The payments module as the platform hosts it.
-import type { ModuleDefinition } from '../../platform/modules/module-definition.js';
+import type { ModuleContext, ModuleDefinition } from '../../platform/modules/module-definition.js';
+import type { CardGateway } from './domain/card-gateway.js';
+import { createSimulatedCardGateway } from './domain/simulated-card-gateway.js';
 import { PAYMENTS_EVENTS } from './events.js';
+import { orderCancelledSubscription } from './handlers/order-cancelled.handler.js';
+import { orderPaidSubscription } from './handlers/order-paid.handler.js';
+import { orderPlacedSubscription } from './handlers/order-placed.handler.js';
+import { stockRejectedSubscription } from './handlers/stock-rejected.handler.js';
+import { stockReservedSubscription } from './handlers/stock-reserved.handler.js';
+import { paymentsRoutes } from './http/payments.routes.js';
+import { createPaymentsService } from './payments.service.js';
 
-export const paymentsModule: ModuleDefinition = {
-  name: 'payments',
-  schema: 'payments',
-  routePrefixes: ['/api/v1/payments'],
-  publishes: Object.values(PAYMENTS_EVENTS),
-  needs: [],
-  create() {
-    return { routes: async () => {} };
-  },
-};
+export interface PaymentsModuleOptions {
+  /** Who moves the money. The simulated gateway by default; a real provider plugs in here. */
+  gateway?: (context: ModuleContext) => CardGateway;
+}
+
+export function createPaymentsModule(options: PaymentsModuleOptions = {}): ModuleDefinition {
+  const gatewayFor = options.gateway ?? (() => createSimulatedCardGateway());
+  return {
+    name: 'payments',
+    schema: 'payments',
+    routePrefixes: ['/api/v1/payments'],
+    publishes: Object.values(PAYMENTS_EVENTS),
+    // Order totals and payability arrive as events (handlers/), so no contract is needed.
+    needs: [],
+    create(context) {
+      const service = createPaymentsService(context, gatewayFor(context));
+      return {
+        routes: paymentsRoutes(service),
+        subscriptions: [
+          orderPlacedSubscription,
+          stockReservedSubscription,
+          stockRejectedSubscription,
+          orderCancelledSubscription,
+          orderPaidSubscription,
+        ],
+      };
+    },
+  };
+}
+
+export const paymentsModule: ModuleDefinition = createPaymentsModule();

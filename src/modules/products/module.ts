@@ -2,6 +2,12 @@
 import type { ModuleDefinition } from '../../platform/modules/module-definition.js';
 import type { ProductsApi } from './contract.js';
 import { PRODUCTS_EVENTS } from './events.js';
+import { releaseStockOnOrderCancelled } from './handlers/order-cancelled.handler.js';
+import { commitStockOnOrderPaid } from './handlers/order-paid.handler.js';
+import { reserveStockOnOrderPlaced } from './handlers/order-placed.handler.js';
+import { restockOnPaymentRefunded } from './handlers/payment-refunded.handler.js';
+import { productsRoutes } from './http/products.routes.js';
+import { createProductsService } from './products.service.js';
 
 export const productsModule: ModuleDefinition<ProductsApi> = {
   name: 'products',
@@ -9,10 +15,15 @@ export const productsModule: ModuleDefinition<ProductsApi> = {
   routePrefixes: ['/api/v1/products'],
   publishes: Object.values(PRODUCTS_EVENTS),
   needs: [],
-  create() {
+  create(context) {
+    const service = createProductsService(context);
+    const api: ProductsApi = {
+      getProducts: (ids) => service.summaries(ids),
+    };
     return {
-      api: { getProducts: async () => [] },
-      routes: async () => {},
+      api,
+      routes: productsRoutes(service),
+      subscriptions: [reserveStockOnOrderPlaced, releaseStockOnOrderCancelled, commitStockOnOrderPaid, restockOnPaymentRefunded],
     };
   },
 };

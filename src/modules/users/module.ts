@@ -12,6 +12,7 @@ export const usersModule: ModuleDefinition<UsersApi> = {
   routePrefixes: ['/api/v1/users', '/api/v1/auth'],
   publishes: Object.values(USERS_EVENTS),
   needs: [],
+  contract: { getPublicProfiles: { idempotent: true } },
   create(context) {
     const service = createUsersService(context);
     const api: UsersApi = {

@@ -6,6 +6,7 @@ import type { AppConfig } from '../../config.js';
 import type { Db, Tx } from '../db/database.js';
 import type { Publish, Subscription } from '../events/event-bus.js';
 import type { Logger } from '../logging/logger.js';
+import type { ContractMethods } from '../remote/contract-methods.js';
 
 export interface ModuleContext {
   config: AppConfig;
@@ -40,5 +41,7 @@ export interface ModuleDefinition<Api = unknown> {
   publishes: readonly string[];
   /** Modules whose contracts this one calls. */
   needs: readonly string[];
+  /** The methods of the contract it offers, so it can be served to and called from other processes. */
+  contract?: ContractMethods<Api>;
   create(context: ModuleContext): HostedModule<Api>;
 }

@@ -1,0 +1,299 @@
+// The order status machine as the events drive it: products.stock-reserved/-rejected and
+// payments.payment-succeeded/-refunded are published from the test exactly as those modules would,
+// and orders.* events are caught by a probe module. Products and payments are stand-ins without
+// behaviour of their own, so nothing else moves these orders. Refused transitions are logged and dropped: the
+// event counts as handled (it lands in the inbox) and the order stays as it was.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import { createTestDatabase, query } from '../../../../test/support/test-database.js';
+import { ADMIN_ENV, guardSecrets, loginAdmin, registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { waitFor } from '../../../../test/support/wait-for.js';
+import { fakeCatalog, ordersEventProbe, ordersTestModules, publishAs, shippingAddress, UPSTREAM_EVENTS } from '../orders.test-support.js';
+
+describe('order status events', () => {
+  const probe = ordersEventProbe('orders_events_probe');
+  const received = probe.received;
+  const catalog = fakeCatalog();
+  const product = catalog.add({ priceCents: 1250, currency: 'USD' });
+
+  let app: TestApp;
+  let client: Injector;
+  let admin: { authorization: string };
+  let customer: TestUser;
+  beforeAll(async () => {
+    const databaseUrl = await createTestDatabase();
+    await query(databaseUrl, probe.setupSql);
+    app = await startTestApp({ env: ADMIN_ENV, databaseUrl, ...ordersTestModules(catalog, [probe.definition]), captureLogs: true });
+    client = guardSecrets(app.server);
+    admin = (await loginAdmin(client)).auth;
+  });
+  afterAll(() => app.close());
+  beforeEach(async () => {
+    customer = await registerAndLogin(client);
+  });
+
+  async function placeOrder(quantity = 2): Promise<{ id: string; totalCents: number; currency: string; updatedAt: string }> {
+    const response = await client.inject({ method: 'POST', url: '/api/v1/orders', headers: customer.auth, payload: { items: [{ productId: product.id, quantity }], shippingAddress: shippingAddress() } });
+    expect(response.statusCode, response.body).toBe(201);
+    return response.json();
+  }
+
+  const handledCount = async (subscription: string) =>
+    Number((await query<{ count: string }>(app.databaseUrl, 'select count(*) from orders.inbox where subscription = $1', [subscription]))[0]!.count);
+
+  /** Publishes as the upstream module would and waits until the orders subscription has handled it. */
+  async function deliver(type: string, data: Record<string, unknown>): Promise<void> {
+    const [module, name] = type.split('.') as [string, string];
+    const subscription = `orders.${name}`;
+    const before = await handledCount(subscription);
+    await publishAs(app, module as 'products' | 'payments', type, data);
+    await waitFor(async () => (await handledCount(subscription)) > before, { what: `${subscription} to handle ${type}` });
+  }
+
+  const statusOf = async (orderId: string) =>
+    (await query<{ status: string }>(app.databaseUrl, 'select status from orders.orders where id = $1', [orderId]))[0]?.status;
+
+  // Counted in the job queue, so an event published but not yet delivered to the probe counts too.
+  const publishedCount = async (type: string, orderId: string) =>
+    Number(
+      (
+        await query<{ count: string }>(
+          app.databaseUrl,
+          `select count(*) from pgboss.job where name = $1 and data->>'type' = $2 and data->'data'->>'orderId' = $3`,
+          [probe.queue, type, orderId],
+        )
+      )[0]!.count,
+    );
+
+  const reserve = (orderId: string) => deliver(UPSTREAM_EVENTS.stockReserved, { orderId, lines: [{ productId: product.id, quantity: 2 }] });
+  const reject = (orderId: string) => deliver(UPSTREAM_EVENTS.stockRejected, { orderId, reason: 'insufficient_stock', lines: [{ productId: product.id, requested: 2, available: 1 }] });
+  const paymentSucceeded = (order: { id: string; totalCents: number; currency: string }, paymentId = randomUUID()) =>
+    deliver(UPSTREAM_EVENTS.paymentSucceeded, { paymentId, orderId: order.id, amountCents: order.totalCents, currency: order.currency });
+  const refunded = (orderId: string, fullyRefunded: boolean) =>
+    deliver(UPSTREAM_EVENTS.paymentRefunded, { paymentId: randomUUID(), orderId, refundId: randomUUID(), amountCents: 100, fullyRefunded });
+  const cancel = (orderId: string) => client.inject({ method: 'POST', url: `/api/v1/orders/${orderId}/cancel`, headers: customer.auth });
+  const refusalLogged = (orderId: string) => app.logs.some((line) => line.includes('order transition refused') && line.includes(orderId));
+
+  async function paidOrder() {
+    const order = await placeOrder();
+    await reserve(order.id);
+    await paymentSucceeded(order);
+    expect(await statusOf(order.id)).toBe('paid');
+    return order;
+  }
+
+  describe('transitions the machine allows', () => {
+    it('moves a pending order to awaiting_payment when its stock is reserved, and bumps updatedAt', async () => {
+      const order = await placeOrder();
+      await reserve(order.id);
+      const read = (await client.inject({ url: `/api/v1/orders/${order.id}`, headers: customer.auth })).json();
+      expect(read.status).toBe('awaiting_payment');
+      expect(Date.parse(read.updatedAt)).toBeGreaterThan(Date.parse(order.updatedAt));
+    });
+
+    it('moves a pending order to rejected when its stock is rejected', async () => {
+      const order = await placeOrder();
+      await reject(order.id);
+      expect(await statusOf(order.id)).toBe('rejected');
+    });
+
+    it('moves an order awaiting payment to paid when the payment succeeds, and publishes orders.order-paid', async () => {
+      const order = await placeOrder();
+      await reserve(order.id);
+      const paymentId = randomUUID();
+      await paymentSucceeded(order, paymentId);
+      expect(await statusOf(order.id)).toBe('paid');
+      const event = await waitFor(async () => received.find((candidate) => candidate.type === 'orders.order-paid' && (candidate.data as { orderId: string }).orderId === order.id), { what: 'orders.order-paid' });
+      expect(event).toMatchObject({ type: 'orders.order-paid', source: 'orders', version: 1 });
+      expect(event.data).toEqual({ orderId: order.id, paymentId });
+    });
+
+    it('moves a paid order to refunded when the payment is fully refunded', async () => {
+      const order = await paidOrder();
+      await refunded(order.id, true);
+      expect(await statusOf(order.id)).toBe('refunded');
+    });
+
+    it('leaves a paid order paid after a partial refund, and refunds it when the rest is refunded', async () => {
+      const order = await paidOrder();
+      await refunded(order.id, false);
+      expect(await statusOf(order.id)).toBe('paid');
+      await refunded(order.id, true);
+      expect(await statusOf(order.id)).toBe('refunded');
+    });
+  });
+
+  describe('duplicates change nothing', () => {
+    it('keeps awaiting_payment when stock-reserved arrives twice, and logs the refusal', async () => {
+      const order = await placeOrder();
+      await reserve(order.id);
+      await reserve(order.id);
+      expect(await statusOf(order.id)).toBe('awaiting_payment');
+      expect(refusalLogged(order.id)).toBe(true);
+    });
+
+    it('publishes orders.order-paid once when payment-succeeded arrives twice', async () => {
+      const order = await placeOrder();
+      await reserve(order.id);
+      const paymentId = randomUUID();
+      await paymentSucceeded(order, paymentId);
+      await paymentSucceeded(order, paymentId);
+      expect(await statusOf(order.id)).toBe('paid');
+      expect(await publishedCount('orders.order-paid', order.id)).toBe(1);
+    });
+
+    it('keeps rejected when stock-rejected arrives twice', async () => {
+      const order = await placeOrder();
+      await reject(order.id);
+      await reject(order.id);
+      expect(await statusOf(order.id)).toBe('rejected');
+    });
+
+    it('keeps refunded when the full refund arrives twice', async () => {
+      const order = await paidOrder();
+      await refunded(order.id, true);
+      await refunded(order.id, true);
+      expect(await statusOf(order.id)).toBe('refunded');
+    });
+  });
+
+  describe('events out of order change nothing they should not', () => {
+    it('ignores a payment for a pending order, which then still needs its stock and a payment', async () => {
+      const order = await placeOrder();
+      await paymentSucceeded(order);
+      expect(await statusOf(order.id)).toBe('pending');
+      expect(await publishedCount('orders.order-paid', order.id)).toBe(0);
+      expect(refusalLogged(order.id)).toBe(true);
+      await reserve(order.id);
+      expect(await statusOf(order.id)).toBe('awaiting_payment');
+    });
+
+    it('ignores stock-rejected after the stock was reserved', async () => {
+      const order = await placeOrder();
+      await reserve(order.id);
+      await reject(order.id);
+      expect(await statusOf(order.id)).toBe('awaiting_payment');
+    });
+
+    it('ignores stock-reserved after the stock was rejected', async () => {
+      const order = await placeOrder();
+      await reject(order.id);
+      await reserve(order.id);
+      expect(await statusOf(order.id)).toBe('rejected');
+    });
+
+    it('ignores a refund of an order that is not paid', async () => {
+      const order = await placeOrder();
+      await reserve(order.id);
+      await refunded(order.id, true);
+      expect(await statusOf(order.id)).toBe('awaiting_payment');
+    });
+
+    it('ignores stock-reserved and payment-succeeded arriving again for a paid order', async () => {
+      const order = await paidOrder();
+      await reserve(order.id);
+      await paymentSucceeded(order);
+      expect(await statusOf(order.id)).toBe('paid');
+      expect(await publishedCount('orders.order-paid', order.id)).toBe(1);
+    });
+
+    it('ignores stock-reserved for an order already cancelled', async () => {
+      const order = await placeOrder();
+      expect((await cancel(order.id)).statusCode).toBe(200);
+      await reserve(order.id);
+      expect(await statusOf(order.id)).toBe('cancelled');
+    });
+
+    it('ignores a payment for an order already cancelled, and publishes no orders.order-paid', async () => {
+      const order = await placeOrder();
+      await reserve(order.id);
+      expect((await cancel(order.id)).statusCode).toBe(200);
+      await paymentSucceeded(order);
+      expect(await statusOf(order.id)).toBe('cancelled');
+      expect(await publishedCount('orders.order-paid', order.id)).toBe(0);
+    });
+  });
+
+  describe('events for orders this module does not know', () => {
+    it('handles them without failing (no retry, no dead letter) and logs them', async () => {
+      const orderId = randomUUID();
+      await reserve(orderId);
+      await deliver(UPSTREAM_EVENTS.paymentSucceeded, { paymentId: randomUUID(), orderId, amountCents: 100, currency: 'USD' });
+      const jobs = await query<{ state: string }>(
+        app.databaseUrl,
+        `select state from pgboss.job where name in ('orders.stock-reserved', 'orders.payment-succeeded') and data->'data'->>'orderId' = $1`,
+        [orderId],
+      );
+      expect(jobs.map((job) => job.state)).toEqual(['completed', 'completed']);
+      expect(app.logs.some((line) => line.includes('does not know') && line.includes(orderId))).toBe(true);
+      expect(await statusOf(orderId)).toBeUndefined();
+    });
+  });
+
+  describe('malformed events', () => {
+    it('drops an event whose orderId is not a UUID without failing, and logs it as an error', async () => {
+      await deliver(UPSTREAM_EVENTS.stockReserved, { orderId: 'not-a-uuid', lines: [] });
+      const [job] = await query<{ state: string }>(app.databaseUrl, `select state from pgboss.job where name = 'orders.stock-reserved' and data->'data'->>'orderId' = 'not-a-uuid'`);
+      expect(job?.state).toBe('completed');
+      expect(app.logs.some((line) => line.includes('without a valid orderId') && line.includes('"level":50'))).toBe(true);
+    });
+
+    it('applies an event that writes the order id in upper case', async () => {
+      const order = await placeOrder();
+      await reserve(order.id.toUpperCase());
+      expect(await statusOf(order.id)).toBe('awaiting_payment');
+    });
+  });
+
+  describe('events the orders module publishes', () => {
+    it('publishes orders.order-placed with the order’s lines, total and currency', async () => {
+      const order = await placeOrder(3);
+      const event = await waitFor(async () => received.find((candidate) => candidate.type === 'orders.order-placed' && (candidate.data as { orderId: string }).orderId === order.id), { what: 'orders.order-placed' });
+      expect(event).toMatchObject({ type: 'orders.order-placed', source: 'orders', version: 1 });
+      expect(event.data).toEqual({
+        orderId: order.id,
+        customerId: customer.id,
+        items: [{ productId: product.id, quantity: 3, unitPriceCents: 1250 }],
+        totalCents: 3750,
+        currency: 'USD',
+      });
+    });
+
+    it.each([
+      ['pending', async () => {}],
+      ['awaiting_payment', reserve],
+    ] as const)('publishes orders.order-cancelled with previousStatus %s', async (previousStatus, prepare) => {
+      const order = await placeOrder();
+      await prepare(order.id);
+      expect((await cancel(order.id)).statusCode).toBe(200);
+      const event = await waitFor(async () => received.find((candidate) => candidate.type === 'orders.order-cancelled' && (candidate.data as { orderId: string }).orderId === order.id), { what: 'orders.order-cancelled' });
+      expect(event.data).toEqual({ orderId: order.id, customerId: customer.id, previousStatus });
+    });
+
+    it('publishes nothing for an order that was refused', async () => {
+      const refused = await client.inject({ method: 'POST', url: '/api/v1/orders', headers: customer.auth, payload: { items: [{ productId: randomUUID(), quantity: 1 }], shippingAddress: shippingAddress() } });
+      expect(refused.statusCode).toBe(422);
+      const placed = await placeOrder();
+      const events = await query<{ orderId: string }>(
+        app.databaseUrl,
+        `select data->'data'->>'orderId' as "orderId" from pgboss.job where name = $1 and data->>'type' = 'orders.order-placed' and data->'data'->>'customerId' = $2`,
+        [probe.queue, customer.id],
+      );
+      expect(events).toEqual([{ orderId: placed.id }]);
+    });
+
+    it('publishes no orders.order-cancelled when the cancel is refused', async () => {
+      const order = await paidOrder();
+      expect((await cancel(order.id)).statusCode).toBe(409);
+      expect(await publishedCount('orders.order-cancelled', order.id)).toBe(0);
+    });
+  });
+
+  it('lets an admin see the status the events produced', async () => {
+    const order = await placeOrder();
+    await reserve(order.id);
+    const read = await client.inject({ url: `/api/v1/orders/${order.id}`, headers: admin });
+    expect(read.json().status).toBe('awaiting_payment');
+  });
+});

@@ -1,0 +1,82 @@
+// Request and response schemas of the orders module's routes (they validate, serialise and feed
+// the OpenAPI document).
+import { Type } from 'typebox';
+import { PageQuery } from '../../../platform/http/pagination.js';
+import { COUNTRY_CODES } from '../domain/countries.js';
+import { MAX_LINE_QUANTITY } from '../domain/order-lines.js';
+import { ORDER_STATUSES } from '../domain/order-status.js';
+
+const trimmed = (options: { minLength: number; maxLength: number; pattern?: string }) =>
+  Type.String({ ...options, transform: ['trim'] });
+
+// Lower-cased so that one product written in two cases is still one line.
+const ProductId = Type.String({ format: 'uuid', transform: ['toLowerCase'] });
+const OrderStatus = Type.Enum(ORDER_STATUSES);
+
+export const OrderIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+export const ShippingAddressBody = Type.Object(
+  {
+    street: trimmed({ minLength: 1, maxLength: 200 }),
+    city: trimmed({ minLength: 1, maxLength: 100 }),
+    zipCode: trimmed({ minLength: 1, maxLength: 20, pattern: '^[A-Za-z0-9 -]+$' }),
+    // ISO 3166-1 alpha-2, upper case
+    country: Type.String({ enum: COUNTRY_CODES, transform: ['trim', 'toUpperCase'] }),
+  },
+  { additionalProperties: false },
+);
+
+export const PlaceOrderBody = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object({ productId: ProductId, quantity: Type.Integer({ minimum: 1, maximum: MAX_LINE_QUANTITY }) }, { additionalProperties: false }),
+      { minItems: 1, maxItems: 50 },
+    ),
+    shippingAddress: ShippingAddressBody,
+  },
+  {
+    additionalProperties: false,
+    description: 'Lines naming the same product are merged. The legacy shape `{ products: [{ id, qty }], shippingAddress }` is accepted too.',
+  },
+);
+
+export const ListOrdersQuery = Type.Object(
+  { ...PageQuery.properties, status: Type.Optional(OrderStatus) },
+  { additionalProperties: false },
+);
+
+const OrderItem = {
+  productId: Type.String({ format: 'uuid' }),
+  quantity: Type.Integer(),
+  unitPriceCents: Type.Integer({ description: 'the product’s price when the order was placed' }),
+};
+
+const OrderFields = {
+  id: Type.String({ format: 'uuid' }),
+  customerId: Type.String({ format: 'uuid' }),
+  status: OrderStatus,
+  items: Type.Array(Type.Object(OrderItem)),
+  totalCents: Type.Integer(),
+  currency: Type.String(),
+  shippingAddress: Type.Object({ street: Type.String(), city: Type.String(), zipCode: Type.String(), country: Type.String() }),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+};
+
+export const Order = Type.Object(OrderFields);
+
+export const ComposedOrder = Type.Object({
+  ...OrderFields,
+  items: Type.Array(
+    Type.Object({
+      ...OrderItem,
+      product: Type.Union([Type.Object({ id: Type.String({ format: 'uuid' }), sku: Type.String(), name: Type.String() }), Type.Null()]),
+    }),
+  ),
+  customer: Type.Union([Type.Object({ id: Type.String({ format: 'uuid' }), username: Type.String() }), Type.Null()]),
+  degraded: Type.Optional(
+    Type.Array(Type.Enum(['users', 'products']), {
+      description: 'Present only when a module could not answer: its part of the order is null (the customer may come from a local copy).',
+    }),
+  ),
+});

@@ -1,0 +1,115 @@
+// Helpers for the orders module's tests: an in-memory catalog standing in for the products
+// module, stand-ins that publish products and payments events as the tests tell them to, and a
+// probe that records orders events. Imports only src/ code so that the production build (which
+// compiles every non-test file under src/) still compiles; start-up and polling helpers come from
+// test/support in the tests themselves.
+import { randomUUID } from 'node:crypto';
+import { ALL_MODULES, type App } from '../../app.js';
+import type { EventEnvelope } from '../../platform/events/event-envelope.js';
+import type { ModuleDefinition } from '../../platform/modules/module-definition.js';
+import type { ProductsApi, ProductSummary } from '../products/index.js';
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export const shippingAddress = (overrides: Record<string, unknown> = {}) => ({
+  street: '1 Main Street',
+  city: 'Springfield',
+  zipCode: '12345',
+  country: 'US',
+  ...overrides,
+});
+
+export type FakeCatalog = ReturnType<typeof fakeCatalog>;
+
+/** The products contract as an in-memory catalog that can be made to fail or to hang. */
+export function fakeCatalog() {
+  const products = new Map<string, ProductSummary>();
+  const catalog = {
+    mode: 'answering' as 'answering' | 'failing' | 'hanging',
+    calls: 0,
+    api: {
+      getProducts: async (ids) => {
+        catalog.calls += 1;
+        if (catalog.mode === 'failing') throw new Error('products is down');
+        if (catalog.mode === 'hanging') return new Promise<never>(() => {});
+        return ids.flatMap((id) => products.get(id) ?? []);
+      },
+    } satisfies ProductsApi,
+    add(overrides: Partial<ProductSummary> = {}): ProductSummary {
+      const id = overrides.id ?? randomUUID();
+      const product = { id, sku: `SKU-${id.slice(0, 8)}`, name: `Product ${id.slice(0, 8)}`, priceCents: 1250, currency: 'USD', ...overrides };
+      products.set(id, product);
+      return product;
+    },
+    remove(id: string): void {
+      products.delete(id);
+    },
+  };
+  return catalog;
+}
+
+// Event types other modules publish, spelled out: a run-time import of products' or payments'
+// index.ts from orders code would make the modules load each other.
+export const UPSTREAM_EVENTS = {
+  stockReserved: 'products.stock-reserved',
+  stockRejected: 'products.stock-rejected',
+  paymentSucceeded: 'payments.payment-succeeded',
+  paymentRefunded: 'payments.payment-refunded',
+} as const;
+
+// Stand-ins for products and payments: same names, schemas and events, no behaviour of their own.
+// Orders is tested against the event contract, not against whatever the real modules happen to do
+// with the orders events (the real products module would reserve or reject stock by itself).
+const standIn = (name: 'products' | 'payments', publishes: string[], api?: unknown): ModuleDefinition => ({
+  name,
+  schema: name,
+  routePrefixes: [],
+  publishes,
+  needs: [],
+  create: () => ({ api, routes: async () => {} }),
+});
+
+/**
+ * startTestApp options hosting users and orders for real, stand-ins for products (answering
+ * ProductsApi from `catalog`) and payments, and any fixture modules given.
+ */
+export function ordersTestModules(catalog: FakeCatalog, fixtures: ModuleDefinition[] = []) {
+  const real = ALL_MODULES.filter((definition) => definition.name === 'users' || definition.name === 'orders');
+  const standIns = [
+    standIn('products', ['products.product-created', 'products.product-updated', UPSTREAM_EVENTS.stockReserved, UPSTREAM_EVENTS.stockRejected], catalog.api),
+    standIn('payments', [UPSTREAM_EVENTS.paymentSucceeded, 'payments.payment-failed', UPSTREAM_EVENTS.paymentRefunded]),
+  ];
+  return {
+    definitions: [...real, ...standIns, ...fixtures],
+    hostedModules: ['users', 'products', 'orders', 'payments', ...fixtures.map((fixture) => fixture.name)],
+  };
+}
+
+/** Publishes an event as its owning module would: stored in one transaction, then delivered. */
+export async function publishAs(app: App, source: 'products' | 'payments', type: string, data: unknown): Promise<void> {
+  await app.bus.transaction(source, (_tx, publish) => publish(type, data));
+}
+
+/**
+ * A fixture module that records every orders event it receives, as another module's subscriber
+ * would. Its schema and inbox must exist before the app starts: run `setupSql` on the test
+ * database first (test databases are migrated from migrations/ only).
+ */
+export function ordersEventProbe(schema: string) {
+  const received: EventEnvelope[] = [];
+  const definition: ModuleDefinition = {
+    name: 'probe',
+    schema,
+    routePrefixes: [],
+    publishes: [],
+    needs: [],
+    create: () => ({
+      routes: async () => {},
+      subscriptions: [{ name: 'orders-events', pattern: 'orders.*', handler: async (event) => void received.push(event) }],
+    }),
+  };
+  const setupSql = `create schema ${schema};
+    create table ${schema}.inbox (event_id uuid not null, subscription text not null, event_type text not null,
+      handled_at timestamptz not null default now(), primary key (subscription, event_id))`;
+  return { definition, received, queue: 'probe.orders-events', setupSql };
+}

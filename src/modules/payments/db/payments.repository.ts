@@ -1,0 +1,63 @@
+// Queries on payments and refunds. Every function takes the connection or transaction to run on.
+import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../../platform/db/database.js';
+import type { SortKey } from '../../../platform/http/pagination.js';
+import type { PaymentStatus } from '../domain/payment.js';
+import { payments, refunds, type PaymentRow, type RefundRow } from './schema.js';
+
+type Runner = Db | Tx;
+
+export async function insertPayment(
+  tx: Tx,
+  payment: {
+    id: string;
+    orderId: string;
+    customerId: string;
+    amountCents: number;
+    currency: string;
+    status: PaymentStatus;
+    failureReason: string | null;
+    cardLast4: string;
+  },
+): Promise<PaymentRow> {
+  const [row] = await tx.insert(payments).values(payment).returning();
+  return row!;
+}
+
+export async function findPayment(runner: Runner, id: string): Promise<PaymentRow | null> {
+  const [row] = await runner.select().from(payments).where(eq(payments.id, id));
+  return row ?? null;
+}
+
+/** The payment, locked until the transaction ends, so concurrent refunds see each other's sums. */
+export async function lockPayment(tx: Tx, id: string): Promise<PaymentRow | null> {
+  const [row] = await tx.select().from(payments).where(eq(payments.id, id)).for('update');
+  return row ?? null;
+}
+
+/** Stores the refund and the payment's new refunded total and status together. */
+export async function recordRefund(
+  tx: Tx,
+  refund: { id: string; paymentId: string; amountCents: number },
+  after: { refundedCents: number; status: PaymentStatus },
+): Promise<RefundRow> {
+  const [row] = await tx.insert(refunds).values(refund).returning();
+  await tx.update(payments).set({ ...after, updatedAt: sql`now()` }).where(eq(payments.id, refund.paymentId));
+  return row!;
+}
+
+/** One page of an order's payments, newest first; fetches limit + 1 rows to tell if more exist. */
+export async function listPaymentsOfOrder(runner: Runner, orderId: string, limit: number, after: SortKey | null): Promise<PaymentRow[]> {
+  const afterCursor = after
+    ? or(
+        lt(payments.createdAt, new Date(after.createdAt)),
+        and(eq(payments.createdAt, new Date(after.createdAt)), lt(payments.id, after.id)),
+      )
+    : undefined;
+  return runner
+    .select()
+    .from(payments)
+    .where(and(eq(payments.orderId, orderId), afterCursor))
+    .orderBy(desc(payments.createdAt), desc(payments.id))
+    .limit(limit + 1);
+}

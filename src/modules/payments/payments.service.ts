@@ -1,0 +1,180 @@
+// The payments module's use cases. HTTP-free: routes translate requests into these calls.
+import { randomUUID } from 'node:crypto';
+import type { Tx } from '../../platform/db/database.js';
+import type { Publish } from '../../platform/events/event-bus.js';
+import type { AuthenticatedUser } from '../../platform/http/auth.js';
+import type { SortKey } from '../../platform/http/pagination.js';
+import { HttpProblem, problem } from '../../platform/http/problem.js';
+import type { ModuleContext } from '../../platform/modules/module-definition.js';
+import { claimIdempotencyKey, findIdempotencyKey, storeIdempotentResponse, type StoredResponse } from './db/idempotency-keys.repository.js';
+import { findPayableOrder, lockPayableOrder, setPayableOrderStatus } from './db/payable-orders.repository.js';
+import { findPayment, insertPayment, listPaymentsOfOrder, lockPayment, recordRefund } from './db/payments.repository.js';
+import type { PaymentRow, RefundRow } from './db/schema.js';
+import { cardErrors, lastFour, type Card } from './domain/card.js';
+import type { CardGateway } from './domain/card-gateway.js';
+import type { PayableOrderStatus } from './domain/payable-order.js';
+import { refundableCents, statusAfterRefunds, toPaymentView } from './domain/payment.js';
+import { requestFingerprint } from './domain/request-fingerprint.js';
+import { PAYMENTS_EVENTS, type PaymentFailed, type PaymentRefunded, type PaymentSucceeded } from './events.js';
+
+export type PaymentsService = ReturnType<typeof createPaymentsService>;
+
+export interface PayRequest {
+  orderId: string;
+  card: Card;
+}
+
+export interface PayOutcome extends StoredResponse {
+  /** True when this is the stored answer to an earlier request with the same key. */
+  replayed: boolean;
+}
+
+const NOT_PAYABLE: Record<Exclude<PayableOrderStatus, 'awaiting_payment'>, string> = {
+  pending: 'The order is not awaiting payment yet: its stock is still being reserved',
+  paid: 'The order is already paid',
+  rejected: 'The order was rejected and cannot be paid',
+  cancelled: 'The order was cancelled and cannot be paid',
+};
+
+export function createPaymentsService(context: ModuleContext, gateway: CardGateway, now: () => Date = () => new Date()) {
+  const { db, transaction, logger } = context;
+
+  /**
+   * Charges the order's total to the card, once per (customer, Idempotency-Key). Everything
+   * happens in one transaction that starts by claiming the key, so a concurrent request with the
+   * same key waits for this one and then answers with the response stored here.
+   */
+  async function pay(caller: AuthenticatedUser, idempotencyKey: string, input: PayRequest): Promise<PayOutcome> {
+    const errors = cardErrors(input.card, now());
+    if (errors.length > 0) throw problem.badRequest('The card is invalid', errors);
+    const request = { orderId: input.orderId.toLowerCase(), card: input.card };
+    const customerId = caller.sub;
+    // Hashed before the transaction: it is slow on purpose and must not hold a connection.
+    const requestHash = await requestFingerprint(request, { customerId, key: idempotencyKey });
+
+    return transaction(async (tx, publish) => {
+      if (!(await claimIdempotencyKey(tx, { customerId, key: idempotencyKey, requestHash }))) {
+        return replay(tx, customerId, idempotencyKey, requestHash);
+      }
+      const payment = await charge(tx, publish, caller, idempotencyKey, request);
+      const response = { status: 201, body: toPaymentView(payment) };
+      await storeIdempotentResponse(tx, customerId, idempotencyKey, response);
+      return { ...response, replayed: false };
+    });
+  }
+
+  async function replay(tx: Tx, customerId: string, key: string, requestHash: string): Promise<PayOutcome> {
+    const stored = await findIdempotencyKey(tx, customerId, key);
+    if (stored && stored.requestHash !== requestHash) {
+      throw problem.unprocessable('This Idempotency-Key was already used with a different request', [
+        { path: 'headers.idempotency-key', message: 'was already used with a different request' },
+      ]);
+    }
+    // A committed key always holds its response; anything else is a request still in flight.
+    if (!stored || stored.responseStatus === null) throw problem.conflict('A request with this Idempotency-Key is in progress; retry later');
+    return { status: stored.responseStatus, body: stored.responseBody, replayed: true };
+  }
+
+  async function charge(tx: Tx, publish: Publish, caller: AuthenticatedUser, idempotencyKey: string, request: PayRequest): Promise<PaymentRow> {
+    // Locked so that two payments of one order (with different keys) cannot both go through.
+    const order = await lockPayableOrder(tx, request.orderId);
+    if (!order || (order.customerId !== caller.sub && caller.role !== 'admin')) throw problem.notFound('No such order');
+    if (order.customerId !== caller.sub) throw problem.forbidden('Only the order’s customer may pay for it');
+    if (order.status !== 'awaiting_payment') throw problem.conflict(NOT_PAYABLE[order.status]);
+
+    const id = randomUUID();
+    const result = await viaGateway(
+      () =>
+        gateway.charge({
+          reference: id,
+          idempotencyKey: `${caller.sub}:${idempotencyKey}`,
+          amountCents: order.totalCents,
+          currency: order.currency,
+          card: request.card,
+        }),
+      { paymentId: id },
+    );
+    const payment = await insertPayment(tx, {
+      id,
+      orderId: order.orderId,
+      customerId: order.customerId,
+      amountCents: order.totalCents,
+      currency: order.currency,
+      status: result.outcome === 'succeeded' ? 'succeeded' : 'failed',
+      failureReason: result.outcome === 'declined' ? result.reason : null,
+      cardLast4: lastFour(request.card.number),
+    });
+    if (result.outcome === 'succeeded') {
+      await setPayableOrderStatus(tx, order.orderId, 'paid');
+      await publish(PAYMENTS_EVENTS.paymentSucceeded, {
+        paymentId: payment.id,
+        orderId: payment.orderId,
+        amountCents: payment.amountCents,
+        currency: payment.currency,
+      } satisfies PaymentSucceeded);
+    } else {
+      // A decline leaves the order awaiting payment: the customer may try another card.
+      await publish(PAYMENTS_EVENTS.paymentFailed, { paymentId: payment.id, orderId: payment.orderId, reason: result.reason } satisfies PaymentFailed);
+    }
+    logger.info({ paymentId: payment.id, orderId: payment.orderId, status: payment.status, failureReason: payment.failureReason }, 'card charge recorded');
+    return payment;
+  }
+
+  /** A gateway call; when the gateway cannot answer, the transaction rolls back and the client may retry. */
+  async function viaGateway<T>(call: () => Promise<T>, ids: Record<string, string>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      // Only ids are logged: the request to the gateway holds the card.
+      logger.error({ err: error, ...ids }, 'card gateway failed');
+      throw new HttpProblem(502, 'The card gateway could not be reached; nothing was recorded, please retry');
+    }
+  }
+
+  /** The payment the caller may see: their own, or any for an admin; others look absent. */
+  async function getVisible(caller: AuthenticatedUser, id: string): Promise<PaymentRow> {
+    const payment = await findPayment(db, id);
+    if (!payment || (caller.role !== 'admin' && payment.customerId !== caller.sub)) throw problem.notFound('No such payment');
+    return payment;
+  }
+
+  async function paymentsOfOrder(caller: AuthenticatedUser, orderId: string, limit: number, after: SortKey | null): Promise<PaymentRow[]> {
+    const order = await findPayableOrder(db, orderId);
+    if (!order || (caller.role !== 'admin' && order.customerId !== caller.sub)) throw problem.notFound('No such order');
+    return listPaymentsOfOrder(db, orderId, limit, after);
+  }
+
+  /** Returns part or (by default) all of what is left of a payment; never more than was taken. */
+  async function refund(paymentId: string, requestedCents: number | undefined): Promise<RefundRow> {
+    return transaction(async (tx, publish) => {
+      // Locked so that concurrent refunds add up against the latest total.
+      const payment = await lockPayment(tx, paymentId);
+      if (!payment) throw problem.notFound('No such payment');
+      if (payment.status === 'failed') throw problem.conflict('A failed payment took no money and cannot be refunded');
+      const left = refundableCents(payment);
+      if (left === 0) throw problem.unprocessable('The payment is already fully refunded');
+      const amountCents = requestedCents ?? left;
+      if (amountCents > left) {
+        throw problem.unprocessable(`Refunds may not exceed the payment: ${left} cents are left to refund`, [
+          { path: 'amountCents', message: `must be at most ${left}` },
+        ]);
+      }
+      const refundId = randomUUID();
+      await viaGateway(() => gateway.refund({ paymentReference: payment.id, reference: refundId, amountCents, currency: payment.currency }), { paymentId, refundId });
+      const refundedCents = payment.refundedCents + amountCents;
+      const status = statusAfterRefunds(payment, refundedCents);
+      const refund = await recordRefund(tx, { id: refundId, paymentId: payment.id, amountCents }, { refundedCents, status });
+      await publish(PAYMENTS_EVENTS.paymentRefunded, {
+        paymentId: payment.id,
+        orderId: payment.orderId,
+        refundId: refund.id,
+        amountCents,
+        fullyRefunded: status === 'refunded',
+      } satisfies PaymentRefunded);
+      logger.info({ paymentId: payment.id, refundId: refund.id, amountCents, status }, 'refund recorded');
+      return refund;
+    });
+  }
+
+  return { pay, getVisible, paymentsOfOrder, refund };
+}

@@ -1,0 +1,106 @@
+// Inventory queries: units held for orders, and each order's reservation record. All run inside
+// the event handler's transaction. Product rows are always written in productId order (callers
+// pass merged, sorted lines) so concurrent handlers never deadlock on each other.
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Tx } from '../../../platform/db/database.js';
+import type { ReservationStatus, StockLine } from '../domain/reservation.js';
+import { orderReservations, products, reservationLines } from './schema.js';
+
+/**
+ * Holds `quantity` units for an order if that many are available right now; false otherwise
+ * (or when the product does not exist). One guarded UPDATE, never a read then a write, so racing
+ * orders cannot both take the last unit.
+ */
+export async function reserveUnits(tx: Tx, line: StockLine): Promise<boolean> {
+  const rows = await tx
+    .update(products)
+    .set({ reserved: sql`${products.reserved} + ${line.quantity}`, updatedAt: sql`now()` })
+    .where(and(eq(products.id, line.productId), sql`${products.stock} - ${products.reserved} >= ${line.quantity}`))
+    .returning({ id: products.id });
+  return rows.length === 1;
+}
+
+/** Gives held units back to what is available. */
+export async function releaseUnits(tx: Tx, line: StockLine): Promise<void> {
+  await tx
+    .update(products)
+    .set({ reserved: sql`${products.reserved} - ${line.quantity}`, updatedAt: sql`now()` })
+    .where(eq(products.id, line.productId));
+}
+
+/** Turns held units into a sale: they leave stock and stop being reserved. */
+export async function commitUnits(tx: Tx, line: StockLine): Promise<void> {
+  await tx
+    .update(products)
+    .set({
+      stock: sql`${products.stock} - ${line.quantity}`,
+      reserved: sql`${products.reserved} - ${line.quantity}`,
+      updatedAt: sql`now()`,
+    })
+    .where(eq(products.id, line.productId));
+}
+
+/** Puts sold units back into stock. */
+export async function restockUnits(tx: Tx, line: StockLine): Promise<void> {
+  await tx
+    .update(products)
+    .set({ stock: sql`${products.stock} + ${line.quantity}`, updatedAt: sql`now()` })
+    .where(eq(products.id, line.productId));
+}
+
+/** Units available (stock - reserved) per existing product; unknown products are absent. */
+export async function availableUnits(tx: Tx, productIds: readonly string[]): Promise<Map<string, number>> {
+  if (productIds.length === 0) return new Map();
+  const rows = await tx
+    .select({ id: products.id, available: sql<number>`${products.stock} - ${products.reserved}` })
+    .from(products)
+    .where(inArray(products.id, [...productIds]));
+  return new Map(rows.map((row) => [row.id, Number(row.available)]));
+}
+
+export async function findReservationStatus(tx: Tx, orderId: string): Promise<ReservationStatus | null> {
+  const [row] = await tx.select({ status: orderReservations.status }).from(orderReservations).where(eq(orderReservations.orderId, orderId));
+  return row?.status ?? null;
+}
+
+/**
+ * Records what was done with an order. A plain INSERT on purpose: if another handler recorded
+ * the order meanwhile (a cancel overtaking this order-placed), the primary key refuses this one,
+ * the whole transaction rolls back and the retried event finds that record.
+ */
+export async function insertReservation(tx: Tx, orderId: string, status: ReservationStatus, lines: readonly StockLine[] = []): Promise<void> {
+  await tx.insert(orderReservations).values({ orderId, status });
+  if (lines.length > 0) await tx.insert(reservationLines).values(lines.map((line) => ({ orderId, ...line })));
+}
+
+/**
+ * Records the order with `status` unless it has a record already; true when this call created it.
+ * A record being written by a concurrent transaction makes this wait for it, then report false.
+ */
+export async function insertReservationIfAbsent(tx: Tx, orderId: string, status: ReservationStatus): Promise<boolean> {
+  const rows = await tx.insert(orderReservations).values({ orderId, status }).onConflictDoNothing().returning({ orderId: orderReservations.orderId });
+  return rows.length === 1;
+}
+
+/**
+ * Moves the order's record from `from` to `to`; true when this call made the move. The row lock
+ * makes concurrent handlers (a cancel and a payment, or a redelivery) take turns, and only the
+ * first still finds `from`: that is what makes each stock movement happen once.
+ */
+export async function transitionReservation(tx: Tx, orderId: string, from: ReservationStatus, to: ReservationStatus): Promise<boolean> {
+  const rows = await tx
+    .update(orderReservations)
+    .set({ status: to, updatedAt: sql`now()` })
+    .where(and(eq(orderReservations.orderId, orderId), eq(orderReservations.status, from)))
+    .returning({ orderId: orderReservations.orderId });
+  return rows.length === 1;
+}
+
+/** The units an order holds, in productId order. */
+export async function findReservationLines(tx: Tx, orderId: string): Promise<StockLine[]> {
+  return tx
+    .select({ productId: reservationLines.productId, quantity: reservationLines.quantity })
+    .from(reservationLines)
+    .where(eq(reservationLines.orderId, orderId))
+    .orderBy(reservationLines.productId);
+}

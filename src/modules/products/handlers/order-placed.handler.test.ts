@@ -1,0 +1,224 @@
+// orders.order-placed → products reserves every line of the order or none, records what it did,
+// and answers with products.stock-reserved or products.stock-rejected.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventEnvelope } from '../../../platform/events/event-envelope.js';
+import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import { createTestDatabase, query } from '../../../../test/support/test-database.js';
+import { ADMIN_ENV, loginAdmin } from '../../../../test/support/users.js';
+import { waitFor } from '../../../../test/support/wait-for.js';
+import {
+  cancelOrder,
+  createProduct,
+  handledCount,
+  placeOrder,
+  productsEventProbe,
+  productsTestModules,
+  publishAs,
+  reservationOf,
+  stockOf,
+  SUBSCRIPTIONS,
+} from '../products.test-support.js';
+
+describe('reserving stock on orders.order-placed', () => {
+  const probe = productsEventProbe('products_reserve_probe');
+  let app: TestApp;
+  let admin: { authorization: string };
+  beforeAll(async () => {
+    const databaseUrl = await createTestDatabase();
+    await query(databaseUrl, probe.setupSql);
+    app = await startTestApp({ env: ADMIN_ENV, databaseUrl, ...productsTestModules([probe.definition]) });
+    admin = (await loginAdmin(app.server)).auth;
+  });
+  afterAll(() => app.close());
+
+  const answerTo = (orderId: string) =>
+    waitFor(
+      async () =>
+        probe.received.find(
+          (event) => (event.type === 'products.stock-reserved' || event.type === 'products.stock-rejected') && (event.data as { orderId: string }).orderId === orderId,
+        ),
+      { what: `the stock answer to order ${orderId}` },
+    );
+  const stockAnswers = () => probe.received.filter((event) => event.type.startsWith('products.stock-'));
+  const answersTo = (orderId: string) => stockAnswers().filter((event) => (event.data as { orderId: string }).orderId === orderId);
+  /** Publishes through `publishing` and waits until the reserve subscription has applied that many more events. */
+  const applied = async (count: number, publishing: () => Promise<unknown>) => {
+    const before = await handledCount(app, SUBSCRIPTIONS.reserve);
+    await publishing();
+    await waitFor(async () => (await handledCount(app, SUBSCRIPTIONS.reserve)) >= before + count, { what: `${count} order-placed applied` });
+  };
+
+  it('reserves every line, records the reservation and publishes products.stock-reserved with the lines', async () => {
+    const mug = await createProduct(app, admin, { stock: 5 });
+    const plate = await createProduct(app, admin, { stock: 3 });
+    const order = await placeOrder(app, [
+      { productId: mug.id, quantity: 2 },
+      { productId: plate.id, quantity: 3 },
+    ]);
+    const answer = await answerTo(order.orderId);
+    expect(answer).toMatchObject({ type: 'products.stock-reserved', source: 'products', version: 1 });
+    expect(answer.data).toEqual({
+      orderId: order.orderId,
+      lines: expect.arrayContaining([
+        { productId: mug.id, quantity: 2 },
+        { productId: plate.id, quantity: 3 },
+      ]),
+    });
+    expect((answer.data as { lines: unknown[] }).lines).toHaveLength(2);
+    expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 2 });
+    expect(await stockOf(app, plate.id)).toEqual({ stock: 3, reserved: 3 });
+    expect(await reservationOf(app, order.orderId)).toEqual({
+      status: 'reserved',
+      lines: [
+        { productId: mug.id, quantity: 2 },
+        { productId: plate.id, quantity: 3 },
+      ].sort((a, b) => a.productId.localeCompare(b.productId)),
+    });
+  });
+
+  it('shows the reserved units on GET /api/v1/products/:id', async () => {
+    const mug = await createProduct(app, admin, { stock: 5 });
+    const order = await placeOrder(app, [{ productId: mug.id, quantity: 4 }]);
+    await answerTo(order.orderId);
+    expect((await app.server.inject({ url: `/api/v1/products/${mug.id}` })).json()).toMatchObject({ stock: 5, reserved: 4 });
+  });
+
+  it('reserves nothing when one line is short, and publishes products.stock-rejected with what is available', async () => {
+    const plenty = await createProduct(app, admin, { stock: 10 });
+    const scarce = await createProduct(app, admin, { stock: 2 });
+    const earlier = await placeOrder(app, [{ productId: scarce.id, quantity: 1 }]);
+    await answerTo(earlier.orderId);
+
+    const order = await placeOrder(app, [
+      { productId: plenty.id, quantity: 4 },
+      { productId: scarce.id, quantity: 2 },
+    ]);
+    const answer = await answerTo(order.orderId);
+    expect(answer).toMatchObject({ type: 'products.stock-rejected', source: 'products' });
+    expect(answer.data).toEqual({
+      orderId: order.orderId,
+      reason: 'insufficient_stock',
+      lines: expect.arrayContaining([
+        { productId: plenty.id, requested: 4, available: 10 },
+        { productId: scarce.id, requested: 2, available: 1 },
+      ]),
+    });
+    expect((answer.data as { lines: unknown[] }).lines).toHaveLength(2);
+    expect(await stockOf(app, plenty.id)).toEqual({ stock: 10, reserved: 0 });
+    expect(await stockOf(app, scarce.id)).toEqual({ stock: 2, reserved: 1 });
+    expect(await reservationOf(app, order.orderId)).toEqual({ status: 'rejected', lines: [] });
+  });
+
+  it('rolls back the lines already held when a later line is short, whatever their order in the event', async () => {
+    const first = await createProduct(app, admin, { stock: 3 });
+    const second = await createProduct(app, admin, { stock: 3 });
+    // Lines are held in productId order: put the short line last in that order.
+    const [low, high] = [first, second].sort((a, b) => a.id.localeCompare(b.id));
+    const order = await placeOrder(app, [
+      { productId: high!.id, quantity: 4 },
+      { productId: low!.id, quantity: 3 },
+    ]);
+    expect((await answerTo(order.orderId)).type).toBe('products.stock-rejected');
+    expect(await stockOf(app, low!.id)).toEqual({ stock: 3, reserved: 0 });
+    expect(await stockOf(app, high!.id)).toEqual({ stock: 3, reserved: 0 });
+  });
+
+  it('reserves exactly the last available units', async () => {
+    const mug = await createProduct(app, admin, { stock: 3 });
+    const order = await placeOrder(app, [{ productId: mug.id, quantity: 3 }]);
+    expect((await answerTo(order.orderId)).type).toBe('products.stock-reserved');
+    expect(await stockOf(app, mug.id)).toEqual({ stock: 3, reserved: 3 });
+
+    const next = await placeOrder(app, [{ productId: mug.id, quantity: 1 }]);
+    const answer = await answerTo(next.orderId);
+    expect(answer.data).toEqual({ orderId: next.orderId, reason: 'insufficient_stock', lines: [{ productId: mug.id, requested: 1, available: 0 }] });
+  });
+
+  it('rejects an order naming an unknown product with reason unknown_product and available 0, holding nothing', async () => {
+    const mug = await createProduct(app, admin, { stock: 5 });
+    const ghost = randomUUID();
+    const order = await placeOrder(app, [
+      { productId: mug.id, quantity: 1 },
+      { productId: ghost, quantity: 1 },
+    ]);
+    const answer = await answerTo(order.orderId);
+    expect(answer.type).toBe('products.stock-rejected');
+    expect(answer.data).toEqual({
+      orderId: order.orderId,
+      reason: 'unknown_product',
+      lines: expect.arrayContaining([
+        { productId: mug.id, requested: 1, available: 5 },
+        { productId: ghost, requested: 1, available: 0 },
+      ]),
+    });
+    expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
+  });
+
+  it('merges lines of the same product before checking what is available', async () => {
+    const mug = await createProduct(app, admin, { stock: 5 });
+    const order = await placeOrder(app, [
+      { productId: mug.id, quantity: 3 },
+      { productId: mug.id, quantity: 3 },
+    ]);
+    expect((await answerTo(order.orderId)).data).toEqual({
+      orderId: order.orderId,
+      reason: 'insufficient_stock',
+      lines: [{ productId: mug.id, requested: 6, available: 5 }],
+    });
+    expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
+  });
+
+  it('reserves an order once when its order-placed arrives twice', async () => {
+    const mug = await createProduct(app, admin, { stock: 5 });
+    const order = await placeOrder(app, [{ productId: mug.id, quantity: 2 }]);
+    await answerTo(order.orderId);
+    await applied(1, () => publishAs(app, 'orders', 'orders.order-placed', order));
+    expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 2 });
+    expect(answersTo(order.orderId)).toHaveLength(1);
+  });
+
+  it('does not turn a rejected order into a reserved one when it arrives again after stock was added', async () => {
+    const mug = await createProduct(app, admin, { stock: 1 });
+    const order = await placeOrder(app, [{ productId: mug.id, quantity: 2 }]);
+    expect((await answerTo(order.orderId)).type).toBe('products.stock-rejected');
+    expect((await app.server.inject({ method: 'PATCH', url: `/api/v1/products/${mug.id}`, headers: admin, payload: { stock: 5 } })).statusCode).toBe(200);
+    await applied(1, () => publishAs(app, 'orders', 'orders.order-placed', order));
+    expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
+    expect(await reservationOf(app, order.orderId)).toMatchObject({ status: 'rejected' });
+  });
+
+  it('reserves nothing for an order that was cancelled before its order-placed arrived', async () => {
+    const mug = await createProduct(app, admin, { stock: 5 });
+    const orderId = randomUUID();
+    const cancelsBefore = await handledCount(app, SUBSCRIPTIONS.release);
+    await cancelOrder(app, orderId, 'pending');
+    await waitFor(async () => (await handledCount(app, SUBSCRIPTIONS.release)) > cancelsBefore, { what: 'the cancel applied' });
+    await applied(1, () => placeOrder(app, [{ productId: mug.id, quantity: 2 }], orderId));
+    expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
+    expect(await reservationOf(app, orderId)).toEqual({ status: 'cancelled_before_reservation', lines: [] });
+    expect(answersTo(orderId)).toEqual([]);
+  });
+
+  it.each([
+    ['an orderId that is not a UUID', (productId: string) => ({ orderId: 'order-1', items: [{ productId, quantity: 1 }] })],
+    ['no items', () => ({ orderId: randomUUID(), items: [] })],
+    ['a quantity of 0', (productId: string) => ({ orderId: randomUUID(), items: [{ productId, quantity: 0 }] })],
+    ['a fractional quantity', (productId: string) => ({ orderId: randomUUID(), items: [{ productId, quantity: 1.5 }] })],
+    ['a productId that is not a UUID', () => ({ orderId: randomUUID(), items: [{ productId: 'mug', quantity: 1 }] })],
+    ['no data at all', () => null],
+  ])('ignores an order-placed with %s: holds nothing, answers nothing, is not retried', async (_what, build) => {
+    const mug = await createProduct(app, admin, { stock: 5 });
+    const data = build(mug.id);
+    const answeredBefore = stockAnswers().length;
+    // Applied (claimed in the inbox, committed) means the handler returned instead of throwing.
+    await applied(1, () => publishAs(app, 'orders', 'orders.order-placed', data));
+    expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
+    const orderId = (data as { orderId?: string } | null)?.orderId;
+    if (orderId) expect(await query(app.databaseUrl, 'select 1 from products.order_reservations where order_id::text = $1', [orderId])).toEqual([]);
+    // A later, valid order is answered, and nothing was published for the invalid one.
+    const marker = await placeOrder(app, [{ productId: mug.id, quantity: 1 }]);
+    await answerTo(marker.orderId);
+    expect(stockAnswers().slice(answeredBefore).map((event: EventEnvelope) => (event.data as { orderId: string }).orderId)).toEqual([marker.orderId]);
+  });
+});

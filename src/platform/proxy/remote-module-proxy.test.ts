@@ -1,0 +1,427 @@
+// Real HTTP on loopback: small Fastify "instances" that echo what reached them, and a gateway with
+// the proxy in front of them (driven with inject(); its outbound calls are real sockets).
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../../../test/support/free-port.js';
+import { installErrorHandling } from '../http/error-handler.js';
+import { requestIdFrom } from '../http/request-id.js';
+import { registerRemoteModuleProxy, type RemoteModuleProxyOptions } from './remote-module-proxy.js';
+
+interface Received {
+  method: string;
+  url: string;
+  body: unknown;
+  headers: Record<string, string | undefined>;
+}
+
+interface Upstream {
+  name: string;
+  url: string;
+  port: number;
+  received: Received[];
+  close(): Promise<void>;
+}
+
+const ECHOED_HEADERS = ['x-request-id', 'traceparent', 'authorization', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'host', 'content-type'];
+const USERS_PREFIXES = ['/api/v1/users', '/api/v1/auth'];
+
+describe('remote module proxy', () => {
+  const servers: Array<{ close(): Promise<unknown> }> = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+
+  /** An instance of the remote module: answers everything with what it received and its name. */
+  async function startUpstream(name: string, options: { port?: number; status?: number; hang?: boolean } = {}): Promise<Upstream> {
+    const server = Fastify({ genReqId: requestIdFrom, requestIdHeader: false, forceCloseConnections: true });
+    const received: Received[] = [];
+    server.addHook('onRequest', async (request, reply) => {
+      reply.header('x-request-id', request.id);
+    });
+    server.all('/*', async (request, reply) => {
+      const headers = Object.fromEntries(ECHOED_HEADERS.map((header) => [header, request.headers[header] as string | undefined]));
+      received.push({ method: request.method, url: request.url, body: request.body, headers });
+      if (options.hang) return new Promise(() => {});
+      const status = options.status ?? Number(request.headers['x-echo-status'] ?? 200);
+      return reply.code(status).header('x-upstream', name).send({ upstream: name, method: request.method, url: request.url, body: request.body ?? null, headers });
+    });
+    await server.listen({ host: '127.0.0.1', port: options.port ?? 0 });
+    const { port } = server.server.address() as { port: number };
+    const upstream = { name, url: `http://127.0.0.1:${port}`, port, received, close: () => server.close() };
+    servers.push(upstream);
+    return upstream;
+  }
+
+  async function deadUpstreamUrl(): Promise<{ url: string; port: number }> {
+    const port = await freePort();
+    return { url: `http://127.0.0.1:${port}`, port };
+  }
+
+  /** The gateway as the app builds it (request ids, problem+json), with the proxy in front. */
+  async function startGateway(
+    options: Partial<RemoteModuleProxyOptions> & Pick<RemoteModuleProxyOptions, 'urls'>,
+    localRoutes?: (server: FastifyInstance) => Promise<void>,
+  ): Promise<FastifyInstance> {
+    const server = Fastify({ genReqId: requestIdFrom, requestIdHeader: false });
+    servers.push(server);
+    server.addHook('onRequest', async (request, reply) => {
+      reply.header('x-request-id', request.id);
+    });
+    installErrorHandling(server);
+    await registerRemoteModuleProxy(server, { module: 'users', prefixes: USERS_PREFIXES, weight: null, hostedLocally: false, ...options });
+    if (localRoutes) await server.register(localRoutes);
+    await server.ready();
+    return server;
+  }
+
+  const served = (response: { json(): { upstream: string } }) => response.json().upstream;
+
+  describe('forwarding to a module hosted elsewhere', () => {
+    it('forwards method, path, query and JSON body, and returns status, headers and body', async () => {
+      const users = await startUpstream('a');
+      const gateway = await startGateway({ urls: [users.url] });
+
+      const response = await gateway.inject({
+        method: 'POST',
+        url: '/api/v1/users/7f1c/addresses?limit=5&tag=a%20b',
+        headers: { 'x-echo-status': '201' },
+        payload: { street: 'Main St 1', city: 'Springfield' },
+      });
+
+      expect(response.statusCode).toBe(201);
+      expect(response.headers['x-upstream']).toBe('a');
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.json()).toMatchObject({
+        upstream: 'a',
+        method: 'POST',
+        url: '/api/v1/users/7f1c/addresses?limit=5&tag=a%20b',
+        body: { street: 'Main St 1', city: 'Springfield' },
+      });
+      expect(users.received[0]!.headers['content-type']).toMatch(/^application\/json/);
+    });
+
+    it('forwards every public prefix of the module, the bare prefix included, with any method', async () => {
+      const users = await startUpstream('a');
+      const gateway = await startGateway({ urls: [users.url] });
+
+      const calls = [
+        { method: 'POST', url: '/api/v1/auth/login' },
+        { method: 'GET', url: '/api/v1/users' },
+        { method: 'PATCH', url: '/api/v1/users/1/status' },
+        { method: 'PUT', url: '/api/v1/users/1' },
+        { method: 'DELETE', url: '/api/v1/users/1' },
+      ] as const;
+      for (const call of calls) {
+        const response = await gateway.inject({ ...call, ...(call.method === 'GET' || call.method === 'DELETE' ? {} : { payload: {} }) });
+        expect(response.statusCode, `${call.method} ${call.url}`).toBe(200);
+      }
+      expect(users.received.map(({ method, url }) => `${method} ${url}`)).toEqual(calls.map(({ method, url }) => `${method} ${url}`));
+    });
+
+    it('passes a non-2xx answer of the instance through unchanged', async () => {
+      const users = await startUpstream('a');
+      const gateway = await startGateway({ urls: [users.url] });
+
+      const response = await gateway.inject({ method: 'GET', url: '/api/v1/users/nobody', headers: { 'x-echo-status': '404' } });
+
+      expect(response.statusCode).toBe(404);
+      expect(response.json()).toMatchObject({ upstream: 'a', url: '/api/v1/users/nobody' });
+    });
+
+    it("forwards authorization and traceparent, sends the gateway's request id and sets x-forwarded-*", async () => {
+      const users = await startUpstream('a');
+      const gateway = await startGateway({ urls: [users.url] });
+      const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+
+      const response = await gateway.inject({
+        method: 'GET',
+        url: '/api/v1/users/me',
+        headers: {
+          host: 'shop.example:8443',
+          authorization: 'Bearer token-123',
+          traceparent,
+          'x-request-id': 'caller-id-42',
+          'x-forwarded-for': '203.0.113.7',
+        },
+      });
+
+      expect(response.statusCode).toBe(200);
+      expect(users.received[0]!.headers).toMatchObject({
+        authorization: 'Bearer token-123',
+        traceparent,
+        'x-request-id': 'caller-id-42',
+        'x-forwarded-for': '203.0.113.7, 127.0.0.1',
+        'x-forwarded-proto': 'http',
+        'x-forwarded-host': 'shop.example:8443',
+        host: `127.0.0.1:${users.port}`,
+      });
+      expect(response.headers['x-request-id']).toBe('caller-id-42');
+    });
+
+    it('makes up a request id when the caller sent none and both sides use it', async () => {
+      const users = await startUpstream('a');
+      const gateway = await startGateway({ urls: [users.url] });
+
+      const response = await gateway.inject({ method: 'GET', url: '/api/v1/users/me', headers: { 'x-request-id': 'not a valid id!' } });
+
+      const sent = users.received[0]!.headers['x-request-id'];
+      expect(sent).toMatch(/^[0-9a-f-]{36}$/);
+      expect(response.headers['x-request-id']).toBe(sent);
+    });
+
+    it('takes the instances in turn', async () => {
+      const [a, b] = [await startUpstream('a'), await startUpstream('b')];
+      const gateway = await startGateway({ urls: [a.url, b.url] });
+
+      const names: string[] = [];
+      for (let i = 0; i < 4; i++) names.push(served(await gateway.inject({ method: 'GET', url: '/api/v1/users/me' })));
+
+      expect(names).toEqual(['a', 'b', 'a', 'b']);
+    });
+
+    it('never forwards /internal routes nor paths that only share the first letters of a prefix', async () => {
+      const users = await startUpstream('a');
+      const gateway = await startGateway({ urls: [users.url] });
+
+      for (const url of ['/internal/v1/users/1', '/internal/v1/users', '/api/v1/usersettings']) {
+        const response = await gateway.inject({ method: 'GET', url });
+        expect(response.statusCode, url).toBe(404);
+        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      }
+      expect(users.received).toEqual([]);
+    });
+
+    it('refuses to be configured with an internal prefix', async () => {
+      await expect(startGateway({ urls: ['http://127.0.0.1:1'], prefixes: ['/internal/v1/users'] })).rejects.toThrow(/internal routes are never forwarded/);
+    });
+  });
+
+  describe('unreachable and unhealthy instances', () => {
+    it('answers 503 problem+json naming the module when its instance refuses connections', async () => {
+      const dead = await deadUpstreamUrl();
+      const gateway = await startGateway({ urls: [dead.url] });
+
+      const response = await gateway.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email: 'a@b.c', password: 'x' } });
+
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(response.json()).toEqual({
+        type: 'about:blank',
+        title: 'Service Unavailable',
+        status: 503,
+        detail: 'The users module is unavailable',
+        instance: '/api/v1/auth/login',
+      });
+    });
+
+    it('answers 503 naming the module when the instance does not answer in time', async () => {
+      const slow = await startUpstream('slow', { hang: true });
+      const gateway = await startGateway({ urls: [slow.url], timeoutMs: 200 });
+
+      const response = await gateway.inject({ method: 'GET', url: '/api/v1/users/me' });
+
+      expect(response.statusCode).toBe(503);
+      expect(response.json().detail).toBe('The users module is unavailable');
+      expect(slow.received).toHaveLength(1);
+    });
+
+    it('takes an unreachable instance out so the following requests go to the other one', async () => {
+      const dead = await deadUpstreamUrl();
+      const b = await startUpstream('b');
+      const gateway = await startGateway({ urls: [dead.url, b.url] });
+
+      // A POST is not retried elsewhere (it may have had effects), so the first one fails.
+      const first = await gateway.inject({ method: 'POST', url: '/api/v1/users', payload: { n: 0 } });
+      expect(first.statusCode).toBe(503);
+
+      const names: string[] = [];
+      for (let i = 1; i <= 4; i++) names.push(served(await gateway.inject({ method: 'POST', url: '/api/v1/users', payload: { n: i } })));
+      expect(names).toEqual(['b', 'b', 'b', 'b']);
+    });
+
+    it('retries an idempotent GET on the next instance when the first is unreachable', async () => {
+      const dead = await deadUpstreamUrl();
+      const b = await startUpstream('b');
+      const gateway = await startGateway({ urls: [dead.url, b.url] });
+
+      const response = await gateway.inject({ method: 'GET', url: '/api/v1/users/me' });
+
+      expect(response.statusCode).toBe(200);
+      expect(served(response)).toBe('b');
+    });
+
+    it('tries a failed instance again once the cooldown has passed (injected clock)', async () => {
+      let now = 0;
+      const dead = await deadUpstreamUrl();
+      const b = await startUpstream('b');
+      const gateway = await startGateway({ urls: [dead.url, b.url], cooldownMs: 10_000, now: () => now });
+      expect((await gateway.inject({ method: 'POST', url: '/api/v1/users', payload: {} })).statusCode).toBe(503);
+
+      // The instance comes back, but stays out until its cooldown is over.
+      const revived = await startUpstream('a', { port: dead.port });
+      now += 9_999;
+      for (let i = 0; i < 3; i++) await gateway.inject({ method: 'GET', url: '/api/v1/users/me' });
+      expect(revived.received).toHaveLength(0);
+
+      now += 1;
+      const names: string[] = [];
+      for (let i = 0; i < 4; i++) names.push(served(await gateway.inject({ method: 'GET', url: '/api/v1/users/me' })));
+      expect(names.sort()).toEqual(['a', 'a', 'b', 'b']);
+    });
+
+    it('answers 503 at once, without trying, while every instance is resting', async () => {
+      const dead = await deadUpstreamUrl();
+      const gateway = await startGateway({ urls: [dead.url] });
+      expect((await gateway.inject({ method: 'GET', url: '/api/v1/users/me' })).statusCode).toBe(503);
+
+      const revived = await startUpstream('a', { port: dead.port });
+      const response = await gateway.inject({ method: 'GET', url: '/api/v1/users/me' });
+
+      expect(response.statusCode).toBe(503);
+      expect(response.json().detail).toBe('The users module is unavailable');
+      expect(revived.received).toHaveLength(0);
+    });
+
+    it("passes an instance's 503 through and rests that instance", async () => {
+      const overloaded = await startUpstream('a', { status: 503 });
+      const b = await startUpstream('b');
+      const gateway = await startGateway({ urls: [overloaded.url, b.url] });
+
+      const first = await gateway.inject({ method: 'GET', url: '/api/v1/users/me' });
+      expect(first.statusCode).toBe(503);
+      expect(first.json()).toMatchObject({ upstream: 'a' });
+      // Passed through, not retried: the instance answered, and only once.
+      expect(overloaded.received).toHaveLength(1);
+
+      const names: string[] = [];
+      for (let i = 0; i < 4; i++) names.push(served(await gateway.inject({ method: 'GET', url: '/api/v1/users/me' })));
+      expect(names).toEqual(['b', 'b', 'b', 'b']);
+      expect(overloaded.received).toHaveLength(1);
+    });
+  });
+
+  describe('over a real socket', () => {
+    async function listen(gateway: FastifyInstance): Promise<string> {
+      await gateway.listen({ host: '127.0.0.1', port: 0 });
+      const { port } = gateway.server.address() as { port: number };
+      return `http://127.0.0.1:${port}`;
+    }
+
+    it('streams a large request body to the instance', async () => {
+      const users = await startUpstream('a');
+      const base = await listen(await startGateway({ urls: [users.url] }));
+      const text = 'x'.repeat(200_000);
+
+      const response = await fetch(`${base}/api/v1/users/import`, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: text });
+
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { body: string }).body).toHaveLength(200_000);
+    });
+
+    it('answers the client 503 problem+json, on a connection that stays usable, when the instance refuses a POST', async () => {
+      const dead = await deadUpstreamUrl();
+      const base = await listen(await startGateway({ urls: [dead.url] }));
+
+      for (let i = 0; i < 2; i++) {
+        const response = await fetch(`${base}/api/v1/users`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ n: i }) });
+        expect(response.status).toBe(503);
+        expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(((await response.json()) as { detail: string }).detail).toBe('The users module is unavailable');
+      }
+    });
+  });
+
+  describe('canary: module hosted here and remotely', () => {
+    /** Local routes of the users module, plus another module's route the canary must not touch. */
+    const localRoutes = async (server: FastifyInstance) => {
+      server.get('/api/v1/users/me', async () => ({ upstream: 'local' }));
+      server.post('/api/v1/users', async (request) => ({ upstream: 'local', body: request.body }));
+      server.get('/api/v1/products/1', async () => ({ upstream: 'local-products' }));
+    };
+
+    async function countServers(gateway: FastifyInstance, requests: number, url = '/api/v1/users/me'): Promise<Record<string, number>> {
+      const counts: Record<string, number> = {};
+      for (let i = 0; i < requests; i++) {
+        const response = await gateway.inject({ method: 'GET', url });
+        expect(response.statusCode).toBe(200);
+        const name = served(response);
+        counts[name] = (counts[name] ?? 0) + 1;
+      }
+      return counts;
+    }
+
+    // The split uses the real Math.random (the default): 200 fair coin flips land outside 60..140
+    // with a probability of about 2e-8.
+    it('sends about half of the requests to the remote instances with weight 50', async () => {
+      const remote = await startUpstream('remote');
+      const gateway = await startGateway({ urls: [remote.url], hostedLocally: true, weight: 50 }, localRoutes);
+
+      const counts = await countServers(gateway, 200);
+
+      expect(Object.keys(counts).sort()).toEqual(['local', 'remote']);
+      expect(counts.local).toBeGreaterThanOrEqual(60);
+      expect(counts.local).toBeLessThanOrEqual(140);
+      expect(counts.remote).toBeGreaterThanOrEqual(60);
+      expect(counts.remote).toBeLessThanOrEqual(140);
+    });
+
+    it('serves everything locally with weight 0', async () => {
+      const remote = await startUpstream('remote');
+      const gateway = await startGateway({ urls: [remote.url], hostedLocally: true, weight: 0 }, localRoutes);
+
+      expect(await countServers(gateway, 50)).toEqual({ local: 50 });
+      expect(remote.received).toEqual([]);
+    });
+
+    it('serves everything locally when no weight is configured', async () => {
+      const remote = await startUpstream('remote');
+      const gateway = await startGateway({ urls: [remote.url], hostedLocally: true, weight: null }, localRoutes);
+
+      expect(await countServers(gateway, 20)).toEqual({ local: 20 });
+    });
+
+    it('sends everything under the prefixes to the remote instances with weight 100, other routes stay local', async () => {
+      const remote = await startUpstream('remote');
+      const gateway = await startGateway({ urls: [remote.url], hostedLocally: true, weight: 100 }, localRoutes);
+
+      expect(await countServers(gateway, 50)).toEqual({ remote: 50 });
+      expect(await countServers(gateway, 10, '/api/v1/products/1')).toEqual({ 'local-products': 10 });
+      const internal = await gateway.inject({ method: 'GET', url: '/internal/v1/users/1' });
+      expect(internal.statusCode).toBe(404);
+      expect(remote.received).toHaveLength(50);
+    });
+
+    it('decides with the injected random source: below the weight goes remote', async () => {
+      const remote = await startUpstream('remote');
+      const rolls = [0.29, 0.3, 0.99, 0];
+      const gateway = await startGateway({ urls: [remote.url], hostedLocally: true, weight: 30, random: () => rolls.shift()! }, localRoutes);
+
+      expect(await countServers(gateway, 1)).toEqual({ remote: 1 });
+      expect(await countServers(gateway, 2)).toEqual({ local: 2 });
+      expect(await countServers(gateway, 1)).toEqual({ remote: 1 });
+    });
+
+    it('streams the body of a request it sends to the remote side, and the local side still parses its own', async () => {
+      const remote = await startUpstream('remote');
+      const rolls = [0, 0.99];
+      const gateway = await startGateway({ urls: [remote.url], hostedLocally: true, weight: 50, random: () => rolls.shift()! }, localRoutes);
+
+      const toRemote = await gateway.inject({ method: 'POST', url: '/api/v1/users', payload: { email: 'r@example.com' } });
+      const toLocal = await gateway.inject({ method: 'POST', url: '/api/v1/users', payload: { email: 'l@example.com' } });
+
+      expect(toRemote.json()).toMatchObject({ upstream: 'remote', body: { email: 'r@example.com' } });
+      expect(toLocal.json()).toMatchObject({ upstream: 'local', body: { email: 'l@example.com' } });
+    });
+
+    it('falls back to the local routes while every remote instance is resting', async () => {
+      const dead = await deadUpstreamUrl();
+      const gateway = await startGateway({ urls: [dead.url], hostedLocally: true, weight: 100 }, localRoutes);
+
+      const first = await gateway.inject({ method: 'GET', url: '/api/v1/users/me' });
+      expect(first.statusCode).toBe(503);
+      expect(first.json().detail).toBe('The users module is unavailable');
+
+      expect(await countServers(gateway, 5)).toEqual({ local: 5 });
+    });
+  });
+});

@@ -1,0 +1,73 @@
+// A module hosted by another process, reached through the same contract interface other modules
+// use in process: `createRemoteContract<ProductsApi>(…).api` is a ProductsApi whose methods are
+// HTTP calls to the routes of contract-routes.ts. The composition root hands it to the modules
+// that need it, so their code does not change when the module moves out.
+//
+// When the module cannot answer, an idempotent call is answered with its last good answer (and the
+// request is marked degraded, see degradation.ts); without one, or for a method that is not
+// idempotent, the call fails with RemoteModuleUnavailableError. A 4xx is the module's answer and
+// reaches the caller as a RemoteCallError carrying its status.
+import { isBrokenCircuitError } from 'cockatiel';
+import type { Logger } from '../logging/logger.js';
+import { methodNames, type Contract, type ContractMethods } from './contract-methods.js';
+import { createContractTransport } from './contract-transport.js';
+import { reportDegraded } from './degradation.js';
+import { LastGoodAnswers } from './last-good-answers.js';
+import { isRemoteVerdict, RemoteModuleUnavailableError } from './remote-errors.js';
+import { circuitStateName, createResiliencePolicies, type CircuitStateName, type RemotePolicy } from './resilience-policies.js';
+
+export interface RemoteContractOptions<Api> {
+  /** This process's calling module, named in the service token. */
+  caller: string;
+  /** The remote module. */
+  target: string;
+  /** Its replicas' base URLs, used in turn. */
+  urls: readonly string[];
+  methods: ContractMethods<Api>;
+  /** SERVICE_TOKEN_SECRET, shared by every process of the system. */
+  secret: string;
+  policy?: Partial<RemotePolicy>;
+  logger?: Pick<Logger, 'warn' | 'info'>;
+}
+
+export interface RemoteContract<Api> {
+  api: Api;
+  circuitState(): CircuitStateName;
+}
+
+const LAST_GOOD_ANSWERS = 500;
+
+export function createRemoteContract<Api extends Contract<Api>>(options: RemoteContractOptions<Api>): RemoteContract<Api> {
+  const { caller, target, urls, methods, secret, logger } = options;
+  const send = createContractTransport({ caller, target, urls, secret });
+  const { repeatable, once, breaker } = createResiliencePolicies(options.policy);
+  const lastGood = new LastGoodAnswers(LAST_GOOD_ANSWERS);
+
+  breaker.onBreak(() => logger?.warn({ module: target }, `circuit to the ${target} module opened: calls fail fast for now`));
+  breaker.onReset(() => logger?.info({ module: target }, `circuit to the ${target} module closed again`));
+
+  async function call(method: string, args: unknown[]): Promise<unknown> {
+    const idempotent = methods[method as keyof Api & string].idempotent;
+    const key = idempotent ? `${method}:${JSON.stringify(args)}` : null;
+    try {
+      const result = await (idempotent ? repeatable : once).execute(({ signal }) => send(method, args, signal));
+      if (key !== null) lastGood.remember(key, result);
+      return result;
+    } catch (error) {
+      if (isRemoteVerdict(error)) throw error;
+      const stale = key === null ? undefined : lastGood.recall(key);
+      if (stale === undefined) throw new RemoteModuleUnavailableError(target, method, error);
+      // While the circuit is open this would repeat on every call; onBreak has said it once.
+      if (!isBrokenCircuitError(error)) {
+        logger?.warn({ module: target, method, err: error }, `the ${target} module did not answer; serving its last good answer`);
+      }
+      reportDegraded(target);
+      return stale.answer;
+    }
+  }
+
+  const api = Object.fromEntries(
+    methodNames(methods).map((method) => [method, (...args: unknown[]) => call(method, args)]),
+  ) as unknown as Api;
+  return { api, circuitState: () => circuitStateName(breaker.state) };
+}
