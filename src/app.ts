@@ -178,12 +178,16 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
         secret: options.secrets.serviceTokenSecret,
       });
     }
-    for (const subscription of hosted.subscriptions ?? []) {
+    for (const subscription of [...(definition.subscriptions ?? []), ...(hosted.subscriptions ?? [])]) {
       bus.subscribe({ ...subscription, module: definition.name, schema: definition.schema });
     }
     if (hosted.onStart) starters.push(hosted.onStart);
   }
 
+  for (const definition of definitions) {
+    if (hostedDefinitions.includes(definition)) continue;
+    for (const { name, pattern } of definition.subscriptions ?? []) bus.declare({ module: definition.name, name, pattern });
+  }
   await bus.start();
   for (const start of starters) await start();
   await server.ready();

@@ -3,7 +3,7 @@
 import { PgBoss } from 'pg-boss';
 import { loadConfig, type EventsConfig } from '../../src/config.js';
 import { connectDatabase } from '../../src/platform/db/database.js';
-import { EventBus, type Subscription } from '../../src/platform/events/event-bus.js';
+import { EventBus, type DeclaredSubscription, type Subscription } from '../../src/platform/events/event-bus.js';
 import { createLogger } from '../../src/platform/logging/logger.js';
 import { query } from './test-database.js';
 
@@ -38,6 +38,7 @@ export async function startTestBus(
   url: string,
   subscriptions: Array<Omit<Subscription, 'module' | 'schema'>>,
   events: Partial<EventsConfig> = {},
+  declared: DeclaredSubscription[] = [],
 ): Promise<TestBus> {
   const config = { ...loadConfig(TEST_EVENTS_ENV).events, ...events };
   const database = connectDatabase(url, { max: 4 });
@@ -53,6 +54,7 @@ export async function startTestBus(
   await boss.start();
   const bus = new EventBus({ boss, databaseOf: () => database.db, logger: createLogger({ level: 'silent', pretty: false }), config, catalog: FIXTURE_CATALOG });
   for (const subscription of subscriptions) bus.subscribe({ ...subscription, module: 'fixture', schema: FIXTURE_SCHEMA });
+  for (const subscription of declared) bus.declare(subscription);
   await bus.start();
   return {
     bus,

@@ -3,6 +3,7 @@
 // the order is still shown, with that part null and the module named in `degraded`.
 import type { Db } from '../../platform/db/database.js';
 import type { Logger } from '../../platform/logging/logger.js';
+import { trackDegradation } from '../../platform/remote/degradation.js';
 import type { ProductsApi } from '../products/index.js';
 import type { UsersApi } from '../users/index.js';
 import { callContract } from './contract-call.js';
@@ -20,11 +21,14 @@ export interface CompositionSources {
 
 export async function composeOrder(order: Order, sources: CompositionSources) {
   const { db, products, users, logger } = sources;
-  const [profiles, catalog] = await Promise.all([
-    callContract('users', () => users.getPublicProfiles([order.customerId]), logger),
-    callContract('products', () => products.getProducts(order.items.map((item) => item.productId)), logger),
-  ]);
-  const degraded: ComposedPart[] = [];
+  // A remote contract that serves its last good answer (its module being down) reports it here.
+  const { result: [profiles, catalog], degraded: stale } = await trackDegradation(() =>
+    Promise.all([
+      callContract('users', () => users.getPublicProfiles([order.customerId]), logger),
+      callContract('products', () => products.getProducts(order.items.map((item) => item.productId)), logger),
+    ]),
+  );
+  const degraded: ComposedPart[] = stale.filter((module): module is ComposedPart => module === 'users' || module === 'products');
 
   let customer: { id: string; username: string } | null = null;
   if (profiles.ok) {
@@ -33,11 +37,11 @@ export async function composeOrder(order: Order, sources: CompositionSources) {
   } else {
     // The module's own copy of the username (fed by users events) stands in; the answer still
     // says users was unavailable, since the copy may lag behind a rename.
-    degraded.push('users');
+    if (!degraded.includes('users')) degraded.push('users');
     customer = await findCustomer(db, order.customerId);
   }
 
-  if (!catalog.ok) degraded.push('products');
+  if (!catalog.ok && !degraded.includes('products')) degraded.push('products');
   const productsById = new Map(catalog.ok ? catalog.value.map((product) => [product.id, product]) : []);
   const view = toOrderView(order);
   return {

@@ -16,10 +16,10 @@ export const ordersModule: ModuleDefinition = {
   routePrefixes: ['/api/v1/orders'],
   publishes: Object.values(ORDERS_EVENTS),
   needs: ['products', 'users'],
+  subscriptions: [stockReserved, stockRejected, paymentSucceeded, paymentRefunded, userRegistered, userUpdated],
   create(context) {
     return {
       routes: ordersRoutes(createOrdersService(context)),
-      subscriptions: [stockReserved, stockRejected, paymentSucceeded, paymentRefunded, userRegistered, userUpdated],
     };
   },
 };

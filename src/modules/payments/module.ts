@@ -25,17 +25,17 @@ export function createPaymentsModule(options: PaymentsModuleOptions = {}): Modul
     publishes: Object.values(PAYMENTS_EVENTS),
     // Order totals and payability arrive as events (handlers/), so no contract is needed.
     needs: [],
+    subscriptions: [
+      orderPlacedSubscription,
+      stockReservedSubscription,
+      stockRejectedSubscription,
+      orderCancelledSubscription,
+      orderPaidSubscription,
+    ],
     create(context) {
       const service = createPaymentsService(context, gatewayFor(context));
       return {
         routes: paymentsRoutes(service),
-        subscriptions: [
-          orderPlacedSubscription,
-          stockReservedSubscription,
-          stockRejectedSubscription,
-          orderCancelledSubscription,
-          orderPaidSubscription,
-        ],
       };
     },
   };

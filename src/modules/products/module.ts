@@ -15,6 +15,8 @@ export const productsModule: ModuleDefinition<ProductsApi> = {
   routePrefixes: ['/api/v1/products'],
   publishes: Object.values(PRODUCTS_EVENTS),
   needs: [],
+  contract: { getProducts: { idempotent: true } },
+  subscriptions: [reserveStockOnOrderPlaced, releaseStockOnOrderCancelled, commitStockOnOrderPaid, restockOnPaymentRefunded],
   create(context) {
     const service = createProductsService(context);
     const api: ProductsApi = {
@@ -23,7 +25,6 @@ export const productsModule: ModuleDefinition<ProductsApi> = {
     return {
       api,
       routes: productsRoutes(service),
-      subscriptions: [reserveStockOnOrderPlaced, releaseStockOnOrderCancelled, commitStockOnOrderPaid, restockOnPaymentRefunded],
     };
   },
 };

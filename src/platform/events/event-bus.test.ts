@@ -138,6 +138,18 @@ describe('event bus', () => {
     expect(await effects(eventId)).toHaveLength(1);
   });
 
+  it('keeps events for a subscriber that has never run, when another process declared its subscription', async () => {
+    // What a process that does not host the module does at start: keep its queue, run no handler.
+    const declaring = await startTestBus(url, [], {}, [{ module: 'fixture', name: 'never-started', pattern: 'fixture.thing-happened' }]);
+    running.push(declaring);
+    await publishOne(declaring);
+    const eventId = await lastEventId();
+
+    await start(url, [{ name: 'never-started', pattern: 'fixture.thing-happened', handler: recordEffect }]);
+    await waitFor(async () => (await effects(eventId)).length > 0, { what: 'delivery to the late subscriber' });
+    expect(await effects(eventId)).toHaveLength(1);
+  });
+
   it('delivers every event matching a wildcard subscription, and only those', async () => {
     const seen: string[] = [];
     const testBus = await start(url, [{ name: 'wildcard', pattern: 'fixture.*', handler: async (event) => void seen.push(event.type) }]);

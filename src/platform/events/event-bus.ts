@@ -56,6 +56,9 @@ export interface EventBusDeps {
   catalog: readonly string[];
 }
 
+/** A subscription of a module hosted elsewhere: its queue is kept, its handler runs there. */
+export type DeclaredSubscription = Pick<Subscription, 'module' | 'name' | 'pattern'>;
+
 export function subscriptionQueue(subscription: Pick<Subscription, 'module' | 'name'>): string {
   return `${subscription.module}.${subscription.name}`;
 }
@@ -69,6 +72,7 @@ const DEAD_LETTER_RETENTION_SECONDS = 30 * 24 * 3600;
 export class EventBus {
   readonly #deps: EventBusDeps;
   readonly #subscriptions = new Map<string, Subscription>();
+  readonly #declared = new Map<string, DeclaredSubscription>();
   readonly #wakeups = new EventEmitter2({ wildcard: true, delimiter: '.' });
   #started = false;
 
@@ -95,6 +99,12 @@ export class EventBus {
     this.#subscriptions.set(queue, subscription);
   }
 
+  /** Keeps the queue of a subscription whose module runs in another process. */
+  declare(subscription: DeclaredSubscription): void {
+    if (this.#started) throw new Error('declare subscriptions before the bus starts');
+    this.#declared.set(subscriptionQueue(subscription), subscription);
+  }
+
   /** The catalogued event types a pattern matches, as eventemitter2 matches them. */
   matchingTypes(pattern: string): string[] {
     const matcher = new EventEmitter2({ wildcard: true, delimiter: '.' });
@@ -104,18 +114,11 @@ export class EventBus {
 
   async start(): Promise<void> {
     const { boss, config } = this.#deps;
+    for (const [queue, subscription] of this.#declared) {
+      if (!this.#subscriptions.has(queue)) await this.#ensureQueue(queue, subscription.pattern);
+    }
     for (const [queue, subscription] of this.#subscriptions) {
-      await boss.createQueue(deadLetterQueue(queue), { retentionSeconds: DEAD_LETTER_RETENTION_SECONDS });
-      await boss.createQueue(queue, {
-        retryLimit: config.retryLimit,
-        retryDelay: config.retryDelaySeconds,
-        retryBackoff: true, // exponential, with pg-boss's jitter
-        retryDelayMax: config.retryDelayMaxSeconds,
-        deadLetter: deadLetterQueue(queue),
-        heartbeatSeconds: config.heartbeatSeconds,
-        notify: true,
-      });
-      for (const type of this.matchingTypes(subscription.pattern)) await boss.subscribe(type, queue);
+      await this.#ensureQueue(queue, subscription.pattern);
       const workerId = await boss.work<EventEnvelope>(
         queue,
         {
@@ -130,6 +133,22 @@ export class EventBus {
       this.#wakeups.on(subscription.pattern, () => boss.notifyWorker(workerId));
     }
     this.#started = true;
+  }
+
+  // The queue, its dead-letter queue, and its subscription to every matching event type.
+  async #ensureQueue(queue: string, pattern: string): Promise<void> {
+    const { boss, config } = this.#deps;
+    await boss.createQueue(deadLetterQueue(queue), { retentionSeconds: DEAD_LETTER_RETENTION_SECONDS });
+    await boss.createQueue(queue, {
+      retryLimit: config.retryLimit,
+      retryDelay: config.retryDelaySeconds,
+      retryBackoff: true, // exponential, with pg-boss's jitter
+      retryDelayMax: config.retryDelayMaxSeconds,
+      deadLetter: deadLetterQueue(queue),
+      heartbeatSeconds: config.heartbeatSeconds,
+      notify: true,
+    });
+    for (const type of this.matchingTypes(pattern)) await boss.subscribe(type, queue);
   }
 
   /** Stops taking jobs and lets running handlers finish within the timeout. */

@@ -26,6 +26,7 @@ export interface HostedModule<Api = unknown> {
   api?: Api;
   /** Fastify plugin with the module's public routes (full paths, under `routePrefixes`). */
   routes: FastifyPluginAsync;
+  /** Subscriptions whose handlers need the module's services (prefer the definition's). */
   subscriptions?: ModuleSubscription[];
   /** Runs once the app is wired, before it serves (e.g. seeding). */
   onStart?(): Promise<void>;
@@ -41,6 +42,12 @@ export interface ModuleDefinition<Api = unknown> {
   publishes: readonly string[];
   /** Modules whose contracts this one calls. */
   needs: readonly string[];
+  /**
+   * Event subscriptions. Declared on the definition (not by `create`) so that every process, even
+   * one that does not host this module, keeps the module's queues subscribed: events published
+   * while the module's own process is down wait for it instead of being lost.
+   */
+  subscriptions?: readonly ModuleSubscription[];
   /** The methods of the contract it offers, so it can be served to and called from other processes. */
   contract?: ContractMethods<Api>;
   create(context: ModuleContext): HostedModule<Api>;

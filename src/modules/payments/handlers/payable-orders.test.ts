@@ -104,7 +104,7 @@ describe('payable orders', () => {
     const orderId = randomUUID();
     const eventId = await publish(type, data(orderId));
     const job = () =>
-      query<{ retry_count: number; state: string }>(app.databaseUrl, `select retry_count, state from pgboss.job where data->>'id' = $1`, [eventId]);
+      query<{ retry_count: number; state: string }>(app.databaseUrl, `select retry_count, state from pgboss.job where data->>'id' = $1 and name like 'payments.%'`, [eventId]);
     await waitFor(async () => (await job()).some((row) => row.retry_count >= 1 || row.state === 'retry'), { what: 'the early event to be retried' });
     expect(await replica(orderId)).toBeUndefined();
 
