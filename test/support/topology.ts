@@ -82,3 +82,16 @@ export async function startSplit(databaseUrl: string, env: Record<string, string
   const [gateway, orders, payments] = [await freePort(), await freePort(), await freePort()];
   return startProcesses(databaseUrl, splitLayout(gateway, { orders: orders!, payments: payments! }), env);
 }
+
+/** A monolith that sends `weight`% of the products module's traffic to a second process hosting products. */
+export async function startCanary(databaseUrl: string, weight: number, env: Record<string, string> = {}): Promise<Topology> {
+  const [gateway, products] = [await freePort(), await freePort()];
+  return startProcesses(
+    databaseUrl,
+    [
+      { name: 'gateway', port: gateway, env: { REMOTE_MODULES: `products=http://127.0.0.1:${products}@${weight}` } },
+      { name: 'products', port: products, env: { MODULES: 'products', TRUST_PROXY: '127.0.0.1' } },
+    ],
+    env,
+  );
+}

@@ -1,0 +1,138 @@
+// What extraction promises, on real processes: a module whose process is down answers 503 through
+// the gateway, compositions degrade instead of failing, internal routes take only well-addressed
+// service tokens and are never forwarded, and events wait for a stopped process.
+import { randomUUID } from 'node:crypto';
+import { createSigner } from 'fast-jwt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signServiceToken } from '../../src/platform/remote/service-token.js';
+import { TEST_SECRETS } from '../support/test-app.js';
+import { createTestDatabase } from '../support/test-database.js';
+import { startSplit, type Topology } from '../support/topology.js';
+import { waitFor } from '../support/wait-for.js';
+import { httpClient, type HttpClient } from './http-client.js';
+import { adminToken, createProduct, E2E_ADMIN, registerCustomer, waitForOrderStatus } from './order-flow.scenario.js';
+
+const address = { street: '2 Side Street', city: 'Shelbyville', zipCode: '54321', country: 'US' };
+const card = { number: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 2, cvc: '123' };
+
+describe('extraction', () => {
+  let topology: Topology;
+  let gateway: HttpClient;
+  let ordersProcess: HttpClient;
+
+  beforeAll(async () => {
+    topology = await startSplit(await createTestDatabase(), { ADMIN_EMAIL: E2E_ADMIN.email, ADMIN_PASSWORD: E2E_ADMIN.password });
+    gateway = httpClient(topology.baseUrl);
+    ordersProcess = httpClient(`http://127.0.0.1:${topology.processes.orders!.port}`);
+  });
+  afterAll(() => topology?.stop());
+
+  const placeOrder = async (customerToken: string, productId: string) => {
+    const placed = await gateway.post('/api/v1/orders', { items: [{ productId, quantity: 1 }], shippingAddress: address }, customerToken);
+    expect(placed.status).toBe(201);
+    return placed.body.id as string;
+  };
+
+  describe('service tokens on internal routes', () => {
+    const internal = (path: string, token?: string) =>
+      fetch(`${topology.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ args: [[]] }),
+      });
+
+    it('accepts a token from another module addressed to this one', async () => {
+      const token = signServiceToken(TEST_SECRETS.serviceTokenSecret, { caller: 'orders', target: 'users' });
+      const response = await internal('/internal/v1/users/get-public-profiles', token);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ result: [] });
+    });
+
+    it.each([
+      ['missing', () => undefined],
+      ['addressed to another module', () => signServiceToken(TEST_SECRETS.serviceTokenSecret, { caller: 'orders', target: 'products' })],
+      ['signed with another secret', () => signServiceToken('x'.repeat(40), { caller: 'orders', target: 'users' })],
+      [
+        'expired',
+        () => {
+          const past = Math.floor(Date.now() / 1000) - 120;
+          const sign = createSigner({ key: TEST_SECRETS.serviceTokenSecret, algorithm: 'HS256' });
+          return sign({ iss: 'shop', sub: 'orders', aud: 'users', iat: past, exp: past + 60 });
+        },
+      ],
+    ])('answers 401 to a service token that is %s', async (_case, token) => {
+      const response = await internal('/internal/v1/users/get-public-profiles', token());
+      expect(response.status).toBe(401);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    });
+
+    it('never forwards internal routes of a remote module through the gateway', async () => {
+      const token = signServiceToken(TEST_SECRETS.serviceTokenSecret, { caller: 'products', target: 'orders' });
+      expect((await internal('/internal/v1/orders/anything', token)).status).toBe(404);
+      expect((await gateway.get('/api/v1/orders/../../internal/v1/orders/anything')).status).toBe(404);
+    });
+  });
+
+  it('forwards x-request-id to the remote module and back', async () => {
+    const response = await fetch(`${topology.baseUrl}/api/v1/orders`, { headers: { 'x-request-id': 'trace-me-123' } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('x-request-id')).toBe('trace-me-123');
+  });
+
+  it('composes an order from a degraded view when users and products are down, and recovers', async () => {
+    const admin = await adminToken(gateway);
+    const customer = await registerCustomer(gateway);
+    const product = await createProduct(gateway, admin, 10);
+    const orderId = await placeOrder(customer.token, product.id);
+    // The orders process keeps its own copy of usernames, fed by users events.
+    await waitFor(async () => {
+      const order = await ordersProcess.get(`/api/v1/orders/${orderId}`, customer.token);
+      return order.status === 200 && order.body.customer?.username === customer.username && !order.body.degraded;
+    }, { what: 'a complete composition' });
+
+    await topology.stop('gateway');
+    try {
+      const degraded = await ordersProcess.get(`/api/v1/orders/${orderId}`, customer.token);
+      expect(degraded.status).toBe(200);
+      expect(degraded.body.degraded?.sort()).toEqual(['products', 'users']);
+      expect(degraded.body.customer).toEqual({ id: customer.id, username: customer.username });
+    } finally {
+      await topology.restart('gateway');
+    }
+    const recovered = await waitFor(async () => {
+      const order = await gateway.get(`/api/v1/orders/${orderId}`, customer.token);
+      return order.status === 200 && !order.body.degraded && order.body;
+    }, { timeoutMs: 30_000, what: 'the composition to recover once the breaker closes' });
+    expect(recovered.items[0].product).toMatchObject({ id: product.id, sku: product.sku });
+  });
+
+  it('answers 503 naming the module while its process is down, and loses no event meanwhile', async () => {
+    const admin = await adminToken(gateway);
+    const customer = await registerCustomer(gateway);
+    const product = await createProduct(gateway, admin, 10);
+
+    await topology.stop('payments');
+    let orderId: string;
+    try {
+      const down = await gateway.post('/api/v1/payments', { orderId: randomUUID(), card }, customer.token, { 'idempotency-key': `down-${randomUUID()}` });
+      expect(down.status).toBe(503);
+      expect(down.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(down.body.detail).toMatch(/payments/);
+      // The order's events for payments are committed while nobody consumes them.
+      orderId = await placeOrder(customer.token, product.id);
+      await waitForOrderStatus(gateway, customer.token, orderId, 'awaiting_payment');
+    } finally {
+      await topology.restart('payments');
+    }
+
+    const pay = () => gateway.post('/api/v1/payments', { orderId, card }, customer.token, { 'idempotency-key': `after-${orderId}` });
+    const payment = await waitFor(async () => {
+      const response = await pay();
+      return response.status === 201 && response;
+    }, { timeoutMs: 30_000, what: 'payments to learn the order from the waiting events' });
+    expect(payment.body).toMatchObject({ orderId, status: 'succeeded', amountCents: product.priceCents });
+    await waitForOrderStatus(gateway, customer.token, orderId, 'paid');
+    const payments = await gateway.get(`/api/v1/payments?orderId=${orderId}`, customer.token);
+    expect(payments.body.items).toHaveLength(1);
+  });
+});
