@@ -150,7 +150,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       urls: remotes[target]!.urls,
       methods: definitionOf(target).contract as ContractMethods<Record<string, () => Promise<unknown>>>,
       secret: options.secrets.serviceTokenSecret,
-      policy: { timeoutMs: 1000 },
+      policy: config.remoteCalls,
       logger,
     }).api;
 

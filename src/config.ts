@@ -11,6 +11,16 @@ export interface RemoteModule {
   weight: number | null;
 }
 
+/** Resilience of calls to remote modules' contracts (one set of policies per remote module). */
+export interface RemoteCallsConfig {
+  timeoutMs: number;
+  retries: number;
+  breakerThreshold: number;
+  halfOpenAfterMs: number;
+  bulkheadLimit: number;
+  bulkheadQueue: number;
+}
+
 export interface EventsConfig {
   retryLimit: number;
   retryDelaySeconds: number;
@@ -37,6 +47,7 @@ export interface AppConfig {
   admin: { email: string; password: string } | null;
   modules: ModuleName[];
   remoteModules: Partial<Record<ModuleName, RemoteModule>>;
+  remoteCalls: RemoteCallsConfig;
   events: EventsConfig;
   shutdownTimeoutMs: number;
   /** Addresses of proxies (a gateway) whose x-forwarded-* headers are believed; false for none. */
@@ -69,6 +80,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     admin: adminAccount(env),
     modules: moduleList(env, 'MODULES'),
     remoteModules: remoteModules(env, 'REMOTE_MODULES'),
+    remoteCalls: {
+      timeoutMs: integer(env, 'REMOTE_TIMEOUT_MS', 1000, 10, 60_000),
+      retries: integer(env, 'REMOTE_RETRIES', 2, 0, 10),
+      breakerThreshold: integer(env, 'REMOTE_BREAKER_THRESHOLD', 5, 1, 1000),
+      halfOpenAfterMs: integer(env, 'REMOTE_BREAKER_HALF_OPEN_MS', 10_000, 100, 600_000),
+      bulkheadLimit: integer(env, 'REMOTE_BULKHEAD_LIMIT', 10, 1, 10_000),
+      bulkheadQueue: integer(env, 'REMOTE_BULKHEAD_QUEUE', 20, 0, 100_000),
+    },
     events: {
       retryLimit: integer(env, 'EVENTS_RETRY_LIMIT', 5, 0, 100),
       retryDelaySeconds: integer(env, 'EVENTS_RETRY_DELAY_SECONDS', 2, 1, 3600),
