@@ -21,7 +21,12 @@ describe('extraction', () => {
   let ordersProcess: HttpClient;
 
   beforeAll(async () => {
-    topology = await startSplit(await createTestDatabase(), { ADMIN_EMAIL: E2E_ADMIN.email, ADMIN_PASSWORD: E2E_ADMIN.password });
+    topology = await startSplit(await createTestDatabase(), {
+      ADMIN_EMAIL: E2E_ADMIN.email,
+      ADMIN_PASSWORD: E2E_ADMIN.password,
+      REMOTE_BREAKER_THRESHOLD: '2',
+      REMOTE_BREAKER_HALF_OPEN_MS: '1000',
+    });
     gateway = httpClient(topology.baseUrl);
     ordersProcess = httpClient(`http://127.0.0.1:${topology.processes.orders!.port}`);
   });
@@ -79,7 +84,7 @@ describe('extraction', () => {
     expect(response.headers.get('x-request-id')).toBe('trace-me-123');
   });
 
-  it('composes an order from a degraded view when users and products are down, and recovers', async () => {
+  it('composes an order from a degraded view when users and products are down, opens the circuit, and recovers', async () => {
     const admin = await adminToken(gateway);
     const customer = await registerCustomer(gateway);
     const product = await createProduct(gateway, admin, 10);
@@ -96,6 +101,9 @@ describe('extraction', () => {
       expect(degraded.status).toBe(200);
       expect(degraded.body.degraded?.sort()).toEqual(['products', 'users']);
       expect(degraded.body.customer).toEqual({ id: customer.id, username: customer.username });
+      // Two consecutive failures (REMOTE_BREAKER_THRESHOLD) open the circuit: calls then fail fast.
+      await ordersProcess.get(`/api/v1/orders/${orderId}`, customer.token);
+      await topology.processes.orders!.child.waitForOutput(/circuit to the users module opened/, 10_000);
     } finally {
       await topology.restart('gateway');
     }
@@ -104,6 +112,7 @@ describe('extraction', () => {
       return order.status === 200 && !order.body.degraded && order.body;
     }, { timeoutMs: 30_000, what: 'the composition to recover once the breaker closes' });
     expect(recovered.items[0].product).toMatchObject({ id: product.id, sku: product.sku });
+    await topology.processes.orders!.child.waitForOutput(/circuit to the users module closed again/, 10_000);
   });
 
   it('answers 503 naming the module while its process is down, and loses no event meanwhile', async () => {
