@@ -13,11 +13,17 @@ export interface RemoteModule {
 
 /** Resilience of calls to remote modules' contracts (one set of policies per remote module). */
 export interface RemoteCallsConfig {
+  /** Per attempt. */
   timeoutMs: number;
+  /** Extra attempts after a failure, for idempotent methods only. */
   retries: number;
+  /** Consecutive failed calls that open the circuit. */
   breakerThreshold: number;
+  /** How long the circuit stays open before one trial call may go through. */
   halfOpenAfterMs: number;
+  /** Calls in flight at once. */
   bulkheadLimit: number;
+  /** Calls waiting for a slot; beyond that, calls are refused at once. */
   bulkheadQueue: number;
 }
 

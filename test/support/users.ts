@@ -1,6 +1,7 @@
 // HTTP helpers for tests that need accounts: everything goes through the public API.
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
+import { startTestApp, type TestApp, type TestAppOptions } from './test-app.js';
 
 let counter = 0;
 
@@ -51,6 +52,26 @@ export async function login(server: Injector, email: string, password: string): 
 export async function loginAdmin(server: Injector): Promise<{ token: string; auth: { authorization: string } }> {
   const token = await login(server, TEST_ADMIN.email, TEST_ADMIN.password);
   return { token, auth: { authorization: `Bearer ${token}` } };
+}
+
+/** Starts an app and wraps its server with guardSecrets: `client` is what the tests send requests through. */
+export async function startGuardedApp(options: TestAppOptions = {}): Promise<{ app: TestApp; client: Injector }> {
+  const app = await startTestApp(options);
+  return { app, client: guardSecrets(app.server) };
+}
+
+/**
+ * Starts an app with the bootstrap admin (ADMIN_ENV, merged under `options.env`) and signs the
+ * admin in through `client`: the app's server wrapped by guardSecrets.
+ */
+export async function startAppWithAdmin(options: TestAppOptions = {}): Promise<{ app: TestApp; client: Injector; admin: { authorization: string } }> {
+  const { app, client } = await startGuardedApp({ ...options, env: { ...ADMIN_ENV, ...options.env } });
+  try {
+    return { app, client, admin: (await loginAdmin(client)).auth };
+  } catch (error) {
+    await app.close(); // the caller never gets the app to close
+    throw error;
+  }
 }
 
 /**

@@ -1,13 +1,13 @@
 // Helpers for the orders module's tests: an in-memory catalog standing in for the products
-// module, stand-ins that publish products and payments events as the tests tell them to, and a
-// probe that records orders events. Imports only src/ code so that the production build (which
-// compiles every non-test file under src/) still compiles; start-up and polling helpers come from
-// test/support in the tests themselves.
+// module, stand-ins that publish products and payments events as the tests tell them to, and
+// orders placed through the API. Test-only code: the production build leaves *.test-support.ts
+// files out.
 import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import { ALL_MODULES, type App } from '../../app.js';
-import type { EventEnvelope } from '../../platform/events/event-envelope.js';
 import type { ModuleDefinition } from '../../platform/modules/module-definition.js';
 import type { ProductsApi, ProductSummary } from '../products/index.js';
+import type { Injector } from '../../../test/support/users.js';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -18,6 +18,17 @@ export const shippingAddress = (overrides: Record<string, unknown> = {}) => ({
   country: 'US',
   ...overrides,
 });
+
+/** Places an order of these lines as `customer` through the API; fails the test on anything but 201. */
+export async function placeOrderAs<Order = { id: string }>(
+  client: Injector,
+  customer: { auth: { authorization: string } },
+  items: Array<{ productId: string; quantity: number }>,
+): Promise<Order> {
+  const response = await client.inject({ method: 'POST', url: '/api/v1/orders', headers: customer.auth, payload: { items, shippingAddress: shippingAddress() } });
+  expect(response.statusCode, response.body).toBe(201);
+  return response.json();
+}
 
 export type FakeCatalog = ReturnType<typeof fakeCatalog>;
 
@@ -88,28 +99,4 @@ export function ordersTestModules(catalog: FakeCatalog, fixtures: ModuleDefiniti
 /** Publishes an event as its owning module would: stored in one transaction, then delivered. */
 export async function publishAs(app: App, source: 'products' | 'payments', type: string, data: unknown): Promise<void> {
   await app.bus.transaction(source, (_tx, publish) => publish(type, data));
-}
-
-/**
- * A fixture module that records every orders event it receives, as another module's subscriber
- * would. Its schema and inbox must exist before the app starts: run `setupSql` on the test
- * database first (test databases are migrated from migrations/ only).
- */
-export function ordersEventProbe(schema: string) {
-  const received: EventEnvelope[] = [];
-  const definition: ModuleDefinition = {
-    name: 'probe',
-    schema,
-    routePrefixes: [],
-    publishes: [],
-    needs: [],
-    create: () => ({
-      routes: async () => {},
-      subscriptions: [{ name: 'orders-events', pattern: 'orders.*', handler: async (event) => void received.push(event) }],
-    }),
-  };
-  const setupSql = `create schema ${schema};
-    create table ${schema}.inbox (event_id uuid not null, subscription text not null, event_type text not null,
-      handled_at timestamptz not null default now(), primary key (subscription, event_id))`;
-  return { definition, received, queue: 'probe.orders-events', setupSql };
 }

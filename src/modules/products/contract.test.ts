@@ -3,8 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModuleDefinition } from '../../platform/modules/module-definition.js';
-import { startTestApp, type TestApp } from '../../../test/support/test-app.js';
-import { ADMIN_ENV, loginAdmin } from '../../../test/support/users.js';
+import type { TestApp } from '../../../test/support/test-app.js';
+import { startAppWithAdmin } from '../../../test/support/users.js';
 import type { ProductsApi } from './index.js';
 import { createProduct, productsTestModules } from './products.test-support.js';
 
@@ -24,10 +24,7 @@ describe('ProductsApi', () => {
 
   let app: TestApp;
   let admin: { authorization: string };
-  beforeAll(async () => {
-    app = await startTestApp({ env: ADMIN_ENV, ...productsTestModules([consumer]) });
-    admin = (await loginAdmin(app.server)).auth;
-  });
+  beforeAll(async () => ({ app, admin } = await startAppWithAdmin(productsTestModules([consumer]))));
   afterAll(() => app.close());
 
   it('answers the catalog entries of the given products as plain data', async () => {

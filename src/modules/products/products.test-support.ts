@@ -1,11 +1,10 @@
 // Helpers for the products module's tests: product fixtures through the public API, events
-// published as orders and payments would publish them, and reads of the inventory tables.
-// Imports only src/ code so that the production build (which compiles every non-test file under
-// src/) still compiles; the polling and app start-up helpers come from test/support in the tests.
+// published as orders and payments would publish them, reads of the inventory tables and waits
+// on them. Test-only code: the production build leaves *.test-support.ts files out.
 import { randomUUID } from 'node:crypto';
 import { ALL_MODULES, type App } from '../../app.js';
-import type { EventEnvelope } from '../../platform/events/event-envelope.js';
 import type { ModuleDefinition } from '../../platform/modules/module-definition.js';
+import { waitFor } from '../../../test/support/wait-for.js';
 import type { ReservationStatus, StockLine } from './domain/reservation.js';
 
 type Auth = { authorization: string };
@@ -141,26 +140,21 @@ export const SUBSCRIPTIONS = {
   restock: 'products.restock-on-refund',
 } as const;
 
-/**
- * A fixture module that records every products event it receives, as another module's
- * subscriber would. Its schema and inbox must exist before the app starts: run `setupSql` on the
- * test database first (test databases are migrated from migrations/ only).
- */
-export function productsEventProbe(schema: string) {
-  const received: EventEnvelope[] = [];
-  const definition: ModuleDefinition = {
-    name: 'probe',
-    schema,
-    routePrefixes: [],
-    publishes: [],
-    needs: [],
-    create: () => ({
-      routes: async () => {},
-      subscriptions: [{ name: 'products-events', pattern: 'products.*', handler: async (event) => void received.push(event) }],
-    }),
-  };
-  const setupSql = `create schema ${schema};
-    create table ${schema}.inbox (event_id uuid not null, subscription text not null, event_type text not null,
-      handled_at timestamptz not null default now(), primary key (subscription, event_id))`;
-  return { definition, received, setupSql };
+/** Publishes through `publishing` and waits until `subscription` has applied `count` more events. */
+export async function applied(app: App, subscription: string, count: number, publishing: () => Promise<unknown>): Promise<void> {
+  const before = await handledCount(app, subscription);
+  await publishing();
+  await waitFor(async () => (await handledCount(app, subscription)) >= before + count, { what: `${count} events applied by ${subscription}` });
+}
+
+/** Waits until the order's reservation record has the given status. */
+export async function reservationReaches(app: App, orderId: string, status: ReservationStatus): Promise<void> {
+  await waitFor(async () => (await reservationOf(app, orderId))?.status === status, { what: `order ${orderId} ${status}` });
+}
+
+/** Publishes orders.order-placed for these lines and waits until they are reserved; returns the order's id. */
+export async function reservedOrder(app: App, lines: StockLine[]): Promise<string> {
+  const order = await placeOrder(app, lines);
+  await reservationReaches(app, order.orderId, 'reserved');
+  return order.orderId;
 }

@@ -23,22 +23,26 @@ export type UsersService = ReturnType<typeof createUsersService>;
 export function createUsersService(context: ModuleContext) {
   const { db, transaction, logger } = context;
 
-  const takenMessage = (constraint: string | null) =>
-    constraint === 'users_username_key' ? 'This username is already taken' : 'This email is already registered';
+  /** Runs `write`, answering 409 when it hits the unique email or username of another account. */
+  async function refusingTaken<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      const constraint = uniqueViolation(error);
+      if (constraint === null) throw error;
+      throw problem.conflict(constraint === 'users_username_key' ? 'This username is already taken' : 'This email is already registered');
+    }
+  }
 
   async function register(input: { email: string; username: string; password: string }): Promise<UserRow> {
     const passwordHash = await hashPassword(input.password);
-    try {
-      return await transaction(async (tx, publish) => {
+    return refusingTaken(() =>
+      transaction(async (tx, publish) => {
         const user = await insertUser(tx, { email: input.email, username: input.username, passwordHash, role: 'customer' });
         await publish(USERS_EVENTS.userRegistered, { userId: user.id, email: user.email, username: user.username } satisfies UserRegistered);
         return user;
-      });
-    } catch (error) {
-      const constraint = uniqueViolation(error);
-      if (constraint !== null) throw problem.conflict(takenMessage(constraint));
-      throw error;
-    }
+      }),
+    );
   }
 
   /** The user behind a correct email and password; the same 401 for an unknown email or a wrong password. */
@@ -60,18 +64,14 @@ export function createUsersService(context: ModuleContext) {
 
   async function update(caller: AuthenticatedUser, id: string, changes: { email?: string; username?: string }): Promise<UserRow> {
     await getVisible(caller, id);
-    try {
-      return await transaction(async (tx, publish) => {
+    return refusingTaken(() =>
+      transaction(async (tx, publish) => {
         const user = await updateUser(tx, id, changes);
         if (!user) throw problem.notFound('No such user');
         await publish(USERS_EVENTS.userUpdated, { userId: user.id, username: user.username, email: user.email } satisfies UserUpdated);
         return user;
-      });
-    } catch (error) {
-      const constraint = uniqueViolation(error);
-      if (constraint !== null) throw problem.conflict(takenMessage(constraint));
-      throw error;
-    }
+      }),
+    );
   }
 
   async function changeStatus(id: string, status: UserStatus): Promise<UserRow> {

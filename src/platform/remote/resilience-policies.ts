@@ -23,22 +23,11 @@ import {
   type CircuitBreakerPolicy,
   type IPolicy,
 } from 'cockatiel';
+import type { RemoteCallsConfig } from '../../config.js';
 import { isRemoteVerdict } from './remote-errors.js';
 
-export interface RemotePolicy {
-  /** Per attempt. */
-  timeoutMs: number;
-  /** Extra attempts after a failure, for idempotent methods only. */
-  retries: number;
-  /** Consecutive failed calls that open the circuit. */
-  breakerThreshold: number;
-  /** How long the circuit stays open before one trial call may go through. */
-  halfOpenAfterMs: number;
-  /** Calls in flight at once. */
-  bulkheadLimit: number;
-  /** Calls waiting for a slot; beyond that, calls are refused at once. */
-  bulkheadQueue: number;
-}
+/** The policy of one remote module's calls: the shape config.ts reads from REMOTE_TIMEOUT_MS and its siblings. */
+export type RemotePolicy = RemoteCallsConfig;
 
 export const DEFAULT_REMOTE_POLICY: RemotePolicy = {
   timeoutMs: 2000,

@@ -1,6 +1,7 @@
 // Queries of the orders module. Every function takes the connection or transaction to run on.
-import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../platform/db/database.js';
+import { afterSortKey } from '../../../platform/db/keyset.js';
 import type { SortKey } from '../../../platform/http/pagination.js';
 import type { Order, ShippingAddress } from '../domain/order.js';
 import type { PricedLine } from '../domain/order-lines.js';
@@ -51,9 +52,6 @@ export async function listOrders(
   limit: number,
   after: SortKey | null,
 ): Promise<Order[]> {
-  const afterCursor = after
-    ? or(lt(orders.createdAt, new Date(after.createdAt)), and(eq(orders.createdAt, new Date(after.createdAt)), lt(orders.id, after.id)))
-    : undefined;
   const rows = await runner
     .select()
     .from(orders)
@@ -61,7 +59,7 @@ export async function listOrders(
       and(
         filter.customerId !== undefined ? eq(orders.customerId, filter.customerId) : undefined,
         filter.status !== undefined ? eq(orders.status, filter.status) : undefined,
-        afterCursor,
+        afterSortKey(orders, after),
       ),
     )
     .orderBy(desc(orders.createdAt), desc(orders.id))

@@ -5,14 +5,15 @@
 // event counts as handled (it lands in the inbox) and the order stays as it was.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
-import { createTestDatabase, query } from '../../../../test/support/test-database.js';
-import { ADMIN_ENV, guardSecrets, loginAdmin, registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { eventProbe } from '../../../../test/support/event-probe.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
+import { query } from '../../../../test/support/test-database.js';
+import { registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
 import { waitFor } from '../../../../test/support/wait-for.js';
-import { fakeCatalog, ordersEventProbe, ordersTestModules, publishAs, shippingAddress, UPSTREAM_EVENTS } from '../orders.test-support.js';
+import { fakeCatalog, ordersTestModules, placeOrderAs, publishAs, shippingAddress, UPSTREAM_EVENTS } from '../orders.test-support.js';
 
 describe('order status events', () => {
-  const probe = ordersEventProbe('orders_events_probe');
+  const probe = eventProbe('orders', 'orders_events_probe');
   const received = probe.received;
   const catalog = fakeCatalog();
   const product = catalog.add({ priceCents: 1250, currency: 'USD' });
@@ -22,22 +23,16 @@ describe('order status events', () => {
   let admin: { authorization: string };
   let customer: TestUser;
   beforeAll(async () => {
-    const databaseUrl = await createTestDatabase();
-    await query(databaseUrl, probe.setupSql);
-    app = await startTestApp({ env: ADMIN_ENV, databaseUrl, ...ordersTestModules(catalog, [probe.definition]), captureLogs: true });
-    client = guardSecrets(app.server);
-    admin = (await loginAdmin(client)).auth;
+    const databaseUrl = await probe.createDatabase();
+    ({ app, client, admin } = await startAppWithAdmin({ databaseUrl, ...ordersTestModules(catalog, [probe.definition]), captureLogs: true }));
   });
   afterAll(() => app.close());
   beforeEach(async () => {
     customer = await registerAndLogin(client);
   });
 
-  async function placeOrder(quantity = 2): Promise<{ id: string; totalCents: number; currency: string; updatedAt: string }> {
-    const response = await client.inject({ method: 'POST', url: '/api/v1/orders', headers: customer.auth, payload: { items: [{ productId: product.id, quantity }], shippingAddress: shippingAddress() } });
-    expect(response.statusCode, response.body).toBe(201);
-    return response.json();
-  }
+  const placeOrder = (quantity = 2) =>
+    placeOrderAs<{ id: string; totalCents: number; currency: string; updatedAt: string }>(client, customer, [{ productId: product.id, quantity }]);
 
   const handledCount = async (subscription: string) =>
     Number((await query<{ count: string }>(app.databaseUrl, 'select count(*) from orders.inbox where subscription = $1', [subscription]))[0]!.count);

@@ -3,11 +3,11 @@
 // products and payments would publish.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { ADMIN_ENV, expectProblem, guardSecrets, loginAdmin, registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
 import { waitFor } from '../../../../test/support/wait-for.js';
-import { fakeCatalog, ordersTestModules, publishAs, shippingAddress, UPSTREAM_EVENTS } from '../orders.test-support.js';
+import { fakeCatalog, ordersTestModules, placeOrderAs, publishAs, UPSTREAM_EVENTS } from '../orders.test-support.js';
 
 type Auth = { authorization: string };
 type Order = { id: string; status: string; totalCents: number; currency: string; updatedAt: string };
@@ -19,26 +19,13 @@ describe('POST /api/v1/orders/:id/cancel', () => {
   let client: Injector;
   let admin: Auth;
   let customer: TestUser;
-  beforeAll(async () => {
-    app = await startTestApp({ env: ADMIN_ENV, ...ordersTestModules(catalog) });
-    client = guardSecrets(app.server);
-    admin = (await loginAdmin(client)).auth;
-  });
+  beforeAll(async () => ({ app, client, admin } = await startAppWithAdmin(ordersTestModules(catalog))));
   afterAll(() => app.close());
   beforeEach(async () => {
     customer = await registerAndLogin(client);
   });
 
-  async function placeOrder(): Promise<Order> {
-    const response = await client.inject({
-      method: 'POST',
-      url: '/api/v1/orders',
-      headers: customer.auth,
-      payload: { items: [{ productId: product.id, quantity: 1 }], shippingAddress: shippingAddress() },
-    });
-    expect(response.statusCode, response.body).toBe(201);
-    return response.json();
-  }
+  const placeOrder = () => placeOrderAs<Order>(client, customer, [{ productId: product.id, quantity: 1 }]);
   const cancel = (id: string, auth: Auth = customer.auth) => client.inject({ method: 'POST', url: `/api/v1/orders/${id}/cancel`, headers: auth });
   const statusOf = async (id: string) => (await query<{ status: string }>(app.databaseUrl, 'select status from orders.orders where id = $1', [id]))[0]?.status;
   const reachStatus = async (order: Order, type: string, data: Record<string, unknown>, status: string) => {

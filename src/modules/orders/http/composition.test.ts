@@ -4,25 +4,19 @@
 // orders module's own copy of usernames, fed by users.user-registered and users.user-updated.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { UsersApi } from '../../users/index.js';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { ADMIN_ENV, guardSecrets, loginAdmin, newUserInput, registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { ADMIN_ENV, newUserInput, registerAndLogin, startAppWithAdmin, startGuardedApp, type Injector, type TestUser } from '../../../../test/support/users.js';
 import { waitFor } from '../../../../test/support/wait-for.js';
 import { CONTRACT_DEADLINE_MS } from '../contract-call.js';
-import { fakeCatalog, ordersTestModules, shippingAddress, type FakeCatalog } from '../orders.test-support.js';
+import { fakeCatalog, ordersTestModules, placeOrderAs, type FakeCatalog } from '../orders.test-support.js';
 
 type Auth = { authorization: string };
 
 async function placeOrder(client: Injector, catalog: FakeCatalog, customer: TestUser) {
   const product = catalog.add({ sku: 'SKU-COMPOSED', name: 'Composed product' });
-  const response = await client.inject({
-    method: 'POST',
-    url: '/api/v1/orders',
-    headers: customer.auth,
-    payload: { items: [{ productId: product.id, quantity: 2 }], shippingAddress: shippingAddress() },
-  });
-  expect(response.statusCode, response.body).toBe(201);
-  return { order: response.json() as { id: string }, product };
+  const order = await placeOrderAs(client, customer, [{ productId: product.id, quantity: 2 }]);
+  return { order, product };
 }
 
 const get = (client: Injector, id: string, auth: Auth) => client.inject({ url: `/api/v1/orders/${id}`, headers: auth });
@@ -33,11 +27,7 @@ describe('order composition when products cannot answer', () => {
   let client: Injector;
   let admin: Auth;
   let customer: TestUser;
-  beforeAll(async () => {
-    app = await startTestApp({ env: ADMIN_ENV, ...ordersTestModules(catalog) });
-    client = guardSecrets(app.server);
-    admin = (await loginAdmin(client)).auth;
-  });
+  beforeAll(async () => ({ app, client, admin } = await startAppWithAdmin(ordersTestModules(catalog))));
   afterAll(() => app.close());
   beforeEach(async () => {
     catalog.mode = 'answering';
@@ -117,10 +107,7 @@ describe('order composition when users cannot answer', () => {
   let app: TestApp;
   let client: Injector;
   let customer: TestUser;
-  beforeAll(async () => {
-    app = await startTestApp({ env: ADMIN_ENV, ...ordersTestModules(catalog), contracts: { users: users.api } });
-    client = guardSecrets(app.server);
-  });
+  beforeAll(async () => ({ app, client } = await startGuardedApp({ env: ADMIN_ENV, ...ordersTestModules(catalog), contracts: { users: users.api } })));
   afterAll(() => app.close());
   beforeEach(async () => {
     catalog.mode = 'answering';

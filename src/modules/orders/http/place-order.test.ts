@@ -3,9 +3,9 @@
 // in-memory catalog, so no stock handling moves these orders.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { ADMIN_ENV, expectProblem, guardSecrets, loginAdmin, registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
 import { fakeCatalog, ordersTestModules, shippingAddress as address, UUID } from '../orders.test-support.js';
 
 describe('POST /api/v1/orders', () => {
@@ -14,11 +14,7 @@ describe('POST /api/v1/orders', () => {
   let client: Injector;
   let admin: { authorization: string };
   let customer: TestUser;
-  beforeAll(async () => {
-    app = await startTestApp({ env: ADMIN_ENV, ...ordersTestModules(catalog) });
-    client = guardSecrets(app.server);
-    admin = (await loginAdmin(client)).auth;
-  });
+  beforeAll(async () => ({ app, client, admin } = await startAppWithAdmin(ordersTestModules(catalog))));
   afterAll(() => app.close());
   beforeEach(async () => {
     catalog.mode = 'answering';

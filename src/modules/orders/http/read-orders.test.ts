@@ -2,9 +2,9 @@
 // GET /api/v1/orders/:id (owner or admin; composed with the customer and the products).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
-import { ADMIN_ENV, expectProblem, guardSecrets, loginAdmin, registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
-import { fakeCatalog, ordersTestModules, shippingAddress, UUID } from '../orders.test-support.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
+import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { fakeCatalog, ordersTestModules, placeOrderAs, shippingAddress, UUID } from '../orders.test-support.js';
 
 type Auth = { authorization: string };
 type OrderView = { id: string; customerId: string; status: string; createdAt: string; items: Array<{ productId: string }> };
@@ -14,25 +14,14 @@ describe('reading orders', () => {
   let app: TestApp;
   let client: Injector;
   let admin: Auth;
-  beforeAll(async () => {
-    app = await startTestApp({ env: ADMIN_ENV, ...ordersTestModules(catalog) });
-    client = guardSecrets(app.server);
-    admin = (await loginAdmin(client)).auth;
-  });
+  beforeAll(async () => ({ app, client, admin } = await startAppWithAdmin(ordersTestModules(catalog))));
   afterAll(() => app.close());
 
   async function placeOrders(customer: TestUser, count: number): Promise<OrderView[]> {
     const placed: OrderView[] = [];
     for (let i = 0; i < count; i += 1) {
       const product = catalog.add({ priceCents: 100 * (i + 1) });
-      const response = await client.inject({
-        method: 'POST',
-        url: '/api/v1/orders',
-        headers: customer.auth,
-        payload: { items: [{ productId: product.id, quantity: 1 }], shippingAddress: shippingAddress() },
-      });
-      expect(response.statusCode, response.body).toBe(201);
-      placed.push(response.json());
+      placed.push(await placeOrderAs<OrderView>(client, customer, [{ productId: product.id, quantity: 1 }]));
     }
     return placed;
   }

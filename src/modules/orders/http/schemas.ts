@@ -1,8 +1,8 @@
 // Request and response schemas of the orders module's routes (they validate, serialise and feed
 // the OpenAPI document).
 import { Type } from 'typebox';
+import { CountryCode } from '../../../platform/http/iso-countries.js';
 import { PageQuery } from '../../../platform/http/pagination.js';
-import { COUNTRY_CODES } from '../domain/countries.js';
 import { MAX_LINE_QUANTITY } from '../domain/order-lines.js';
 import { ORDER_STATUSES } from '../domain/order-status.js';
 
@@ -20,8 +20,7 @@ export const ShippingAddressBody = Type.Object(
     street: trimmed({ minLength: 1, maxLength: 200 }),
     city: trimmed({ minLength: 1, maxLength: 100 }),
     zipCode: trimmed({ minLength: 1, maxLength: 20, pattern: '^[A-Za-z0-9 -]+$' }),
-    // ISO 3166-1 alpha-2, upper case
-    country: Type.String({ enum: COUNTRY_CODES, transform: ['trim', 'toUpperCase'] }),
+    country: CountryCode,
   },
   { additionalProperties: false },
 );

@@ -3,8 +3,8 @@
 // products and payments themselves publish. The other orders tests use stand-ins to drive every
 // transition by hand; this one checks that the two modules agree on the contract.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
-import { ADMIN_ENV, guardSecrets, loginAdmin, registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
+import { registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
 import { waitFor } from '../../../../test/support/wait-for.js';
 import { shippingAddress } from '../orders.test-support.js';
 
@@ -16,11 +16,7 @@ describe('orders with the real products and payments modules', () => {
   let admin: Auth;
   let customer: TestUser;
   let counter = 0;
-  beforeAll(async () => {
-    app = await startTestApp({ env: ADMIN_ENV });
-    client = guardSecrets(app.server);
-    admin = (await loginAdmin(client)).auth;
-  });
+  beforeAll(async () => ({ app, client, admin } = await startAppWithAdmin()));
   afterAll(() => app.close());
   beforeEach(async () => {
     customer = await registerAndLogin(client);

@@ -1,25 +1,15 @@
 // Queries on payments and refunds. Every function takes the connection or transaction to run on.
-import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../platform/db/database.js';
+import { afterSortKey } from '../../../platform/db/keyset.js';
 import type { SortKey } from '../../../platform/http/pagination.js';
-import type { PaymentStatus } from '../domain/payment.js';
+import type { Payment, PaymentStatus } from '../domain/payment.js';
 import { payments, refunds, type PaymentRow, type RefundRow } from './schema.js';
 
 type Runner = Db | Tx;
 
-export async function insertPayment(
-  tx: Tx,
-  payment: {
-    id: string;
-    orderId: string;
-    customerId: string;
-    amountCents: number;
-    currency: string;
-    status: PaymentStatus;
-    failureReason: string | null;
-    cardLast4: string;
-  },
-): Promise<PaymentRow> {
+/** A new payment: nothing refunded yet, and created now. */
+export async function insertPayment(tx: Tx, payment: Omit<Payment, 'refundedCents' | 'createdAt'>): Promise<PaymentRow> {
   const [row] = await tx.insert(payments).values(payment).returning();
   return row!;
 }
@@ -48,16 +38,10 @@ export async function recordRefund(
 
 /** One page of an order's payments, newest first; fetches limit + 1 rows to tell if more exist. */
 export async function listPaymentsOfOrder(runner: Runner, orderId: string, limit: number, after: SortKey | null): Promise<PaymentRow[]> {
-  const afterCursor = after
-    ? or(
-        lt(payments.createdAt, new Date(after.createdAt)),
-        and(eq(payments.createdAt, new Date(after.createdAt)), lt(payments.id, after.id)),
-      )
-    : undefined;
   return runner
     .select()
     .from(payments)
-    .where(and(eq(payments.orderId, orderId), afterCursor))
+    .where(and(eq(payments.orderId, orderId), afterSortKey(payments, after)))
     .orderBy(desc(payments.createdAt), desc(payments.id))
     .limit(limit + 1);
 }

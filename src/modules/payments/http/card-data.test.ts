@@ -4,13 +4,10 @@
 // contract's data (events.test.ts), which holds no card data.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEnvelope } from '../../../platform/events/event-envelope.js';
-import { ORDERS_EVENTS, type OrderPlaced } from '../../orders/index.js';
-import { PRODUCTS_EVENTS, type StockReserved } from '../../products/index.js';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { guardSecrets, registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
-import { waitFor } from '../../../../test/support/wait-for.js';
+import { registerAndLogin, startGuardedApp, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { placePayableOrder } from '../payments.test-support.js';
 
 const YEAR = new Date().getUTCFullYear();
 const CVC = '7319';
@@ -35,34 +32,9 @@ describe('card data', () => {
   let client: Injector;
   let user: TestUser;
   beforeAll(async () => {
-    app = await startTestApp({ captureLogs: true, hostedModules: ['users', 'payments'] });
-    client = guardSecrets(app.server);
+    ({ app, client } = await startGuardedApp({ captureLogs: true, hostedModules: ['users', 'payments'] }));
     user = await registerAndLogin(client);
 
-    const publishUpstream = async (type: string, data: unknown) => {
-      const envelope = createEnvelope(type.split('.')[0]!, type, data);
-      await app.bus.boss.publish(type, envelope, { id: envelope.id });
-    };
-    const untilReplica = (orderId: string, status: string) =>
-      waitFor(
-        async () =>
-          (await query<{ status: string }>(app.databaseUrl, 'select status from payments.payable_orders where order_id = $1', [orderId]))[0]?.status === status,
-        { what: `payable order ${orderId} ${status}` },
-      );
-    const placeOrder = async () => {
-      const orderId = randomUUID();
-      await publishUpstream(ORDERS_EVENTS.orderPlaced, {
-        orderId,
-        customerId: user.id,
-        items: [{ productId: randomUUID(), quantity: 1, unitPriceCents: 2500 }],
-        totalCents: 2500,
-        currency: 'USD',
-      } satisfies OrderPlaced);
-      await untilReplica(orderId, 'pending');
-      await publishUpstream(PRODUCTS_EVENTS.stockReserved, { orderId, lines: [{ productId: randomUUID(), quantity: 1 }] } satisfies StockReserved);
-      await untilReplica(orderId, 'awaiting_payment');
-      return orderId;
-    };
     const pay = (requestId: string, orderId: string, number: string, key = randomUUID()) =>
       client.inject({
         method: 'POST',
@@ -72,7 +44,7 @@ describe('card data', () => {
       });
 
     // One of every outcome, all with card data in the request.
-    const orderId = await placeOrder();
+    const orderId = await placePayableOrder(app, user.id);
     expect((await pay('card-declined', orderId, NUMBERS.declined)).statusCode).toBe(201);
     expect((await pay('card-insufficient', orderId, NUMBERS.insufficientFunds)).statusCode).toBe(201);
     expect((await pay('card-luhn', orderId, NUMBERS.failsLuhn)).statusCode).toBe(400);

@@ -4,13 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ALL_MODULES } from '../../../app.js';
-import { createEnvelope } from '../../../platform/events/event-envelope.js';
-import { ORDERS_EVENTS, type OrderPlaced } from '../../orders/index.js';
-import { PRODUCTS_EVENTS, type StockReserved } from '../../products/index.js';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { ADMIN_ENV, expectProblem, guardSecrets, loginAdmin, registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
-import { waitFor } from '../../../../test/support/wait-for.js';
+import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { payableOrderStatus, placePayableOrder } from '../payments.test-support.js';
 import type { CardGateway, ChargeRequest, RefundRequest } from '../domain/card-gateway.js';
 import { createSimulatedCardGateway } from '../domain/simulated-card-gateway.js';
 import { createPaymentsModule } from '../module.js';
@@ -48,9 +45,7 @@ describe('the card gateway seam', () => {
   let admin: { authorization: string };
   beforeAll(async () => {
     const definitions = ALL_MODULES.map((definition) => (definition.name === 'payments' ? createPaymentsModule({ gateway: () => gateway }) : definition));
-    app = await startTestApp({ env: ADMIN_ENV, definitions, hostedModules: ['users', 'payments'] });
-    client = guardSecrets(app.server);
-    admin = (await loginAdmin(client)).auth;
+    ({ app, client, admin } = await startAppWithAdmin({ definitions, hostedModules: ['users', 'payments'] }));
   });
   afterAll(() => app.close());
   beforeEach(() => {
@@ -60,26 +55,7 @@ describe('the card gateway seam', () => {
     gateway.delayMs = 0;
   });
 
-  const publishUpstream = async (type: string, data: unknown) => {
-    const envelope = createEnvelope(type.split('.')[0]!, type, data);
-    await app.bus.boss.publish(type, envelope, { id: envelope.id });
-  };
-  const replicaStatus = async (orderId: string) =>
-    (await query<{ status: string }>(app.databaseUrl, 'select status from payments.payable_orders where order_id = $1', [orderId]))[0]?.status;
-  async function placeOrder(customerId: string, totalCents = 2500): Promise<string> {
-    const orderId = randomUUID();
-    await publishUpstream(ORDERS_EVENTS.orderPlaced, {
-      orderId,
-      customerId,
-      items: [{ productId: randomUUID(), quantity: 1, unitPriceCents: totalCents }],
-      totalCents,
-      currency: 'GBP',
-    } satisfies OrderPlaced);
-    await waitFor(async () => (await replicaStatus(orderId)) === 'pending', { what: 'order known' });
-    await publishUpstream(PRODUCTS_EVENTS.stockReserved, { orderId, lines: [{ productId: randomUUID(), quantity: 1 }] } satisfies StockReserved);
-    await waitFor(async () => (await replicaStatus(orderId)) === 'awaiting_payment', { what: 'order payable' });
-    return orderId;
-  }
+  const placeOrder = (customerId: string, totalCents = 2500) => placePayableOrder(app, customerId, { totalCents, currency: 'GBP' });
   const pay = (user: TestUser, orderId: string, key = randomUUID()) =>
     client.inject({ method: 'POST', url: '/api/v1/payments', headers: { ...user.auth, 'idempotency-key': key }, payload: { orderId, card: validCard } });
   const count = async (table: string, column: string, value: string) =>
@@ -124,7 +100,7 @@ describe('the card gateway seam', () => {
     expect(JSON.stringify(failed)).not.toContain('ECONNREFUSED');
     expect(await count('payments', 'order_id', orderId)).toBe(0);
     expect(await count('idempotency_keys', 'customer_id', user.id)).toBe(0);
-    expect(await replicaStatus(orderId)).toBe('awaiting_payment');
+    expect(await payableOrderStatus(app, orderId)).toBe('awaiting_payment');
 
     gateway.down = false;
     const retried = await pay(user, orderId, key);

@@ -1,18 +1,15 @@
 // The payments module publishes payments.payment-succeeded, payment-failed and payment-refunded,
 // and a subscriber in another module receives each once with exactly the contract's data. The
-// subscriber is a fixture module with its own schema and inbox (created here: the test database
-// is migrated from migrations/ only).
+// subscriber is a fixture module with its own schema and inbox (test/support/event-probe.ts).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_MODULES } from '../../../app.js';
-import { createEnvelope, type EventEnvelope } from '../../../platform/events/event-envelope.js';
-import type { ModuleDefinition } from '../../../platform/modules/module-definition.js';
-import { ORDERS_EVENTS, type OrderPlaced } from '../../orders/index.js';
-import { PRODUCTS_EVENTS, type StockReserved } from '../../products/index.js';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
-import { createTestDatabase, query } from '../../../../test/support/test-database.js';
-import { ADMIN_ENV, expectProblem, guardSecrets, loginAdmin, registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { eventProbe } from '../../../../test/support/event-probe.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
+import { query } from '../../../../test/support/test-database.js';
+import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
 import { waitFor } from '../../../../test/support/wait-for.js';
+import { placePayableOrder } from '../payments.test-support.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PROBE_SCHEMA = 'payments_events_probe';
@@ -20,60 +17,18 @@ const YEAR = new Date().getUTCFullYear();
 const validCard = (number = '4242424242424242') => ({ number, expMonth: 12, expYear: YEAR + 1, cvc: '123' });
 
 describe('payments events', () => {
-  const received: EventEnvelope[] = [];
-  const probeModule: ModuleDefinition = {
-    name: 'probe',
-    schema: PROBE_SCHEMA,
-    routePrefixes: [],
-    publishes: [],
-    needs: [],
-    create: () => ({
-      routes: async () => {},
-      subscriptions: [{ name: 'payments-events', pattern: 'payments.*', handler: async (event) => void received.push(event) }],
-    }),
-  };
+  const probe = eventProbe('payments', PROBE_SCHEMA);
+  const received = probe.received;
 
   let app: TestApp;
   let client: Injector;
   let admin: { authorization: string };
   beforeAll(async () => {
-    const databaseUrl = await createTestDatabase();
-    await query(
-      databaseUrl,
-      `create schema ${PROBE_SCHEMA};
-       create table ${PROBE_SCHEMA}.inbox (event_id uuid not null, subscription text not null, event_type text not null,
-         handled_at timestamptz not null default now(), primary key (subscription, event_id))`,
-    );
-    app = await startTestApp({ env: ADMIN_ENV, databaseUrl, definitions: [...ALL_MODULES, probeModule], hostedModules: ['users', 'payments', 'probe'] });
-    client = guardSecrets(app.server);
-    admin = (await loginAdmin(client)).auth;
+    const databaseUrl = await probe.createDatabase();
+    ({ app, client, admin } = await startAppWithAdmin({ databaseUrl, definitions: [...ALL_MODULES, probe.definition], hostedModules: ['users', 'payments', 'probe'] }));
   });
   afterAll(() => app.close());
 
-  const publishUpstream = async (type: string, data: unknown) => {
-    const envelope = createEnvelope(type.split('.')[0]!, type, data);
-    await app.bus.boss.publish(type, envelope, { id: envelope.id });
-  };
-  const untilReplica = (orderId: string, status: string) =>
-    waitFor(
-      async () =>
-        (await query<{ status: string }>(app.databaseUrl, 'select status from payments.payable_orders where order_id = $1', [orderId]))[0]?.status === status,
-      { what: `payable order ${orderId} ${status}` },
-    );
-  async function placeOrder(customerId: string, totalCents = 2500, currency = 'USD'): Promise<string> {
-    const orderId = randomUUID();
-    await publishUpstream(ORDERS_EVENTS.orderPlaced, {
-      orderId,
-      customerId,
-      items: [{ productId: randomUUID(), quantity: 1, unitPriceCents: totalCents }],
-      totalCents,
-      currency,
-    } satisfies OrderPlaced);
-    await untilReplica(orderId, 'pending');
-    await publishUpstream(PRODUCTS_EVENTS.stockReserved, { orderId, lines: [{ productId: randomUUID(), quantity: 1 }] } satisfies StockReserved);
-    await untilReplica(orderId, 'awaiting_payment');
-    return orderId;
-  }
   const pay = (user: TestUser, orderId: string, number?: string, key = randomUUID()) =>
     client.inject({ method: 'POST', url: '/api/v1/payments', headers: { ...user.auth, 'idempotency-key': key }, payload: { orderId, card: validCard(number) } });
 
@@ -84,7 +39,7 @@ describe('payments events', () => {
 
   it('publishes payments.payment-succeeded with paymentId, orderId, amountCents and currency when a charge succeeds', async () => {
     const user = await registerAndLogin(client);
-    const orderId = await placeOrder(user.id, 4321, 'EUR');
+    const orderId = await placePayableOrder(app, user.id, { totalCents: 4321, currency: 'EUR' });
     const payment = (await pay(user, orderId)).json();
     const [event] = await eventually('payments.payment-succeeded', orderId);
     expect(event).toEqual({
@@ -103,7 +58,7 @@ describe('payments events', () => {
     ['4000000000009995', 'insufficient_funds'],
   ])('publishes payments.payment-failed with paymentId, orderId and reason when %s is declined', async (number, reason) => {
     const user = await registerAndLogin(client);
-    const orderId = await placeOrder(user.id);
+    const orderId = await placePayableOrder(app, user.id);
     const payment = (await pay(user, orderId, number)).json();
     const [event] = await eventually('payments.payment-failed', orderId);
     expect(event).toMatchObject({ type: 'payments.payment-failed', version: 1, source: 'payments' });
@@ -113,7 +68,7 @@ describe('payments events', () => {
 
   it('publishes payments.payment-refunded for each refund, fullyRefunded only on the one that returns the rest', async () => {
     const user = await registerAndLogin(client);
-    const orderId = await placeOrder(user.id);
+    const orderId = await placePayableOrder(app, user.id);
     const payment = (await pay(user, orderId)).json();
     const partial = (await client.inject({ method: 'POST', url: `/api/v1/payments/${payment.id}/refunds`, headers: admin, payload: { amountCents: 1000 } })).json();
     const rest = (await client.inject({ method: 'POST', url: `/api/v1/payments/${payment.id}/refunds`, headers: admin, payload: {} })).json();
@@ -127,7 +82,7 @@ describe('payments events', () => {
 
   it('delivers each event to the subscriber once and records it in the subscriber’s inbox', async () => {
     const user = await registerAndLogin(client);
-    const orderId = await placeOrder(user.id);
+    const orderId = await placePayableOrder(app, user.id);
     await pay(user, orderId);
     const [event] = await eventually('payments.payment-succeeded', orderId);
     const rows = await query(app.databaseUrl, `select subscription, event_type from ${PROBE_SCHEMA}.inbox where event_id = $1`, [event!.id]);
@@ -137,7 +92,7 @@ describe('payments events', () => {
 
   it('publishes nothing for a replayed request, a refused payment or a refused refund', async () => {
     const user = await registerAndLogin(client);
-    const orderId = await placeOrder(user.id);
+    const orderId = await placePayableOrder(app, user.id);
     const key = randomUUID();
     const payment = (await pay(user, orderId, undefined, key)).json();
     await eventually('payments.payment-succeeded', orderId);
@@ -147,7 +102,7 @@ describe('payments events', () => {
     expectProblem(await client.inject({ method: 'POST', url: `/api/v1/payments/${payment.id}/refunds`, headers: admin, payload: { amountCents: 9999 } }), 422);
     // Events are delivered in the order they were stored: once a later marker arrives, an event of
     // the refused requests would have arrived before it.
-    const marker = await placeOrder(user.id);
+    const marker = await placePayableOrder(app, user.id);
     await pay(user, marker);
     await eventually('payments.payment-succeeded', marker);
     expect(received.filter((event) => (event.data as { orderId?: string }).orderId === orderId).map((event) => event.type)).toEqual([

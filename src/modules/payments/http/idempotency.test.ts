@@ -3,13 +3,10 @@
 // is refused.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEnvelope } from '../../../platform/events/event-envelope.js';
-import { ORDERS_EVENTS, type OrderPlaced } from '../../orders/index.js';
-import { PRODUCTS_EVENTS, type StockReserved } from '../../products/index.js';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { expectProblem, guardSecrets, registerAndLogin, type Injector } from '../../../../test/support/users.js';
-import { waitFor } from '../../../../test/support/wait-for.js';
+import { expectProblem, registerAndLogin, startGuardedApp, type Injector } from '../../../../test/support/users.js';
+import { payableOrderStatus, placePayableOrder, reserveStock } from '../payments.test-support.js';
 
 const YEAR = new Date().getUTCFullYear();
 const validCard = (overrides: Record<string, unknown> = {}) => ({ number: '4242424242424242', expMonth: 12, expYear: YEAR + 2, cvc: '123', ...overrides });
@@ -17,38 +14,8 @@ const validCard = (overrides: Record<string, unknown> = {}) => ({ number: '42424
 describe('idempotent payments', () => {
   let app: TestApp;
   let client: Injector;
-  beforeAll(async () => {
-    app = await startTestApp({ hostedModules: ['users', 'payments'] });
-    client = guardSecrets(app.server);
-  });
+  beforeAll(async () => ({ app, client } = await startGuardedApp({ hostedModules: ['users', 'payments'] })));
   afterAll(() => app.close());
-
-  const publishUpstream = async (type: string, data: unknown) => {
-    const envelope = createEnvelope(type.split('.')[0]!, type, data);
-    await app.bus.boss.publish(type, envelope, { id: envelope.id });
-  };
-  const replicaStatus = async (orderId: string) =>
-    (await query<{ status: string }>(app.databaseUrl, 'select status from payments.payable_orders where order_id = $1', [orderId]))[0]?.status;
-  const untilReplica = (orderId: string, status: string) =>
-    waitFor(async () => (await replicaStatus(orderId)) === status, { what: `payable order ${orderId} ${status}` });
-
-  async function placeOrder(customerId: string, { reserve = true } = {}): Promise<string> {
-    const orderId = randomUUID();
-    await publishUpstream(ORDERS_EVENTS.orderPlaced, {
-      orderId,
-      customerId,
-      items: [{ productId: randomUUID(), quantity: 1, unitPriceCents: 2500 }],
-      totalCents: 2500,
-      currency: 'USD',
-    } satisfies OrderPlaced);
-    await untilReplica(orderId, 'pending');
-    if (reserve) await reserveStock(orderId);
-    return orderId;
-  }
-  async function reserveStock(orderId: string): Promise<void> {
-    await publishUpstream(PRODUCTS_EVENTS.stockReserved, { orderId, lines: [{ productId: randomUUID(), quantity: 1 }] } satisfies StockReserved);
-    await untilReplica(orderId, 'awaiting_payment');
-  }
 
   const pay = (user: { auth: { authorization: string } }, key: string, payload: object) =>
     client.inject({ method: 'POST', url: '/api/v1/payments', headers: { ...user.auth, 'idempotency-key': key }, payload });
@@ -57,7 +24,7 @@ describe('idempotent payments', () => {
 
   it('answers a retry with the same key and body with the first response, byte for byte, and charges once', async () => {
     const user = await registerAndLogin(client);
-    const orderId = await placeOrder(user.id);
+    const orderId = await placePayableOrder(app, user.id);
     const key = randomUUID();
     const first = await pay(user, key, { orderId, card: validCard() });
     expect(first.statusCode).toBe(201);
@@ -70,7 +37,7 @@ describe('idempotent payments', () => {
 
   it('treats a body with the same content in another key order or with spaces trimmed as the same request', async () => {
     const user = await registerAndLogin(client);
-    const orderId = await placeOrder(user.id);
+    const orderId = await placePayableOrder(app, user.id);
     const key = randomUUID();
     const first = await pay(user, key, { orderId, card: validCard() });
     const again = await pay(user, key, { card: { cvc: ' 123', expYear: YEAR + 2, expMonth: 12, number: '4242424242424242 ' }, orderId: orderId.toUpperCase() });
@@ -80,7 +47,7 @@ describe('idempotent payments', () => {
 
   it('replays a declined attempt too, recording no second attempt', async () => {
     const user = await registerAndLogin(client);
-    const orderId = await placeOrder(user.id);
+    const orderId = await placePayableOrder(app, user.id);
     const key = randomUUID();
     const declined = await pay(user, key, { orderId, card: validCard({ number: '4000000000000002' }) });
     expect(declined.json()).toMatchObject({ status: 'failed', failureReason: 'card_declined' });
@@ -92,10 +59,10 @@ describe('idempotent payments', () => {
 
   it('still replays the success after the order is paid (instead of answering 409)', async () => {
     const user = await registerAndLogin(client);
-    const orderId = await placeOrder(user.id);
+    const orderId = await placePayableOrder(app, user.id);
     const key = randomUUID();
     const first = await pay(user, key, { orderId, card: validCard() });
-    expect(await replicaStatus(orderId)).toBe('paid');
+    expect(await payableOrderStatus(app, orderId)).toBe('paid');
     expect((await pay(user, key, { orderId, card: validCard() })).body).toBe(first.body);
   });
 
@@ -105,7 +72,7 @@ describe('idempotent payments', () => {
     ['another expiry', { card: validCard({ expMonth: 11 }) }],
   ])('refuses the same key with %s with 422 and charges nothing more', async (_what, change) => {
     const user = await registerAndLogin(client);
-    const orderId = await placeOrder(user.id);
+    const orderId = await placePayableOrder(app, user.id);
     const key = randomUUID();
     expect((await pay(user, key, { orderId, card: validCard() })).statusCode).toBe(201);
     expectProblem(await pay(user, key, { orderId, ...change }), 422, ['headers.idempotency-key']);
@@ -114,17 +81,17 @@ describe('idempotent payments', () => {
 
   it('refuses the same key for another order with 422 and leaves that order unpaid', async () => {
     const user = await registerAndLogin(client);
-    const [first, second] = [await placeOrder(user.id), await placeOrder(user.id)];
+    const [first, second] = [await placePayableOrder(app, user.id), await placePayableOrder(app, user.id)];
     const key = randomUUID();
     expect((await pay(user, key, { orderId: first, card: validCard() })).statusCode).toBe(201);
     expectProblem(await pay(user, key, { orderId: second, card: validCard() }), 422);
     expect(await paymentCount(second)).toBe(0);
-    expect(await replicaStatus(second)).toBe('awaiting_payment');
+    expect(await payableOrderStatus(app, second)).toBe('awaiting_payment');
   });
 
   it('keeps keys per customer: another customer’s request with the same key is a request of its own', async () => {
     const [alice, bob] = [await registerAndLogin(client), await registerAndLogin(client)];
-    const [aliceOrder, bobOrder] = [await placeOrder(alice.id), await placeOrder(bob.id)];
+    const [aliceOrder, bobOrder] = [await placePayableOrder(app, alice.id), await placePayableOrder(app, bob.id)];
     const key = `shared-${randomUUID()}`;
     const aliceResponse = await pay(alice, key, { orderId: aliceOrder, card: validCard() });
     const bobResponse = await pay(bob, key, { orderId: bobOrder, card: validCard() });
@@ -136,10 +103,10 @@ describe('idempotent payments', () => {
 
   it('does not keep a refusal: after a 409 the same key works once the order becomes payable', async () => {
     const user = await registerAndLogin(client);
-    const orderId = await placeOrder(user.id, { reserve: false });
+    const orderId = await placePayableOrder(app, user.id, { reserve: false });
     const key = randomUUID();
     expectProblem(await pay(user, key, { orderId, card: validCard() }), 409);
-    await reserveStock(orderId);
+    await reserveStock(app, orderId);
     const response = await pay(user, key, { orderId, card: validCard() });
     expect(response.statusCode).toBe(201);
     expect(response.headers['idempotent-replayed']).toBeUndefined();
@@ -147,7 +114,7 @@ describe('idempotent payments', () => {
 
   it('does not take the key for a request refused by validation', async () => {
     const user = await registerAndLogin(client);
-    const orderId = await placeOrder(user.id);
+    const orderId = await placePayableOrder(app, user.id);
     const key = randomUUID();
     expectProblem(await pay(user, key, { orderId, card: validCard({ number: '4242424242424241' }) }), 400);
     expect((await pay(user, key, { orderId, card: validCard() })).statusCode).toBe(201);
@@ -155,7 +122,7 @@ describe('idempotent payments', () => {
 
   it('charges exactly once when 20 requests with one key arrive together, and answers all 20 identically', async () => {
     const user = await registerAndLogin(client);
-    const orderId = await placeOrder(user.id);
+    const orderId = await placePayableOrder(app, user.id);
     const key = randomUUID();
     const responses = await Promise.all(Array.from({ length: 20 }, () => pay(user, key, { orderId, card: validCard() })));
     expect(responses.map((response) => response.statusCode)).toEqual(Array(20).fill(201));
@@ -169,7 +136,7 @@ describe('idempotent payments', () => {
 
   it('answers 20 concurrent declined attempts under one key with one recorded attempt', async () => {
     const user = await registerAndLogin(client);
-    const orderId = await placeOrder(user.id);
+    const orderId = await placePayableOrder(app, user.id);
     const key = randomUUID();
     const payload = { orderId, card: validCard({ number: '4000000000009995' }) };
     const responses = await Promise.all(Array.from({ length: 20 }, () => pay(user, key, payload)));

@@ -3,13 +3,12 @@
 // only way the payments module learns about orders.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEnvelope } from '../../../platform/events/event-envelope.js';
-import { ORDERS_EVENTS, type OrderCancelled, type OrderPlaced } from '../../orders/index.js';
-import { PRODUCTS_EVENTS, type StockRejected, type StockReserved } from '../../products/index.js';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import { ORDERS_EVENTS, type OrderCancelled } from '../../orders/index.js';
+import { PRODUCTS_EVENTS, type StockRejected } from '../../products/index.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { ADMIN_ENV, expectProblem, guardSecrets, loginAdmin, registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
-import { waitFor } from '../../../../test/support/wait-for.js';
+import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { payableOrderStatus, placePayableOrder, publishUpstream, untilPayableOrder } from '../payments.test-support.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const YEAR = new Date().getUTCFullYear();
@@ -19,39 +18,8 @@ describe('paying an order', () => {
   let app: TestApp;
   let client: Injector;
   let admin: { authorization: string };
-  beforeAll(async () => {
-    app = await startTestApp({ env: ADMIN_ENV, hostedModules: ['users', 'payments'] });
-    client = guardSecrets(app.server);
-    admin = (await loginAdmin(client)).auth;
-  });
+  beforeAll(async () => ({ app, client, admin } = await startAppWithAdmin({ hostedModules: ['users', 'payments'] })));
   afterAll(() => app.close());
-
-  const publishUpstream = async (type: string, data: unknown) => {
-    const envelope = createEnvelope(type.split('.')[0]!, type, data);
-    await app.bus.boss.publish(type, envelope, { id: envelope.id });
-  };
-  const replicaStatus = async (orderId: string) =>
-    (await query<{ status: string }>(app.databaseUrl, 'select status from payments.payable_orders where order_id = $1', [orderId]))[0]?.status;
-  const untilReplica = (orderId: string, status: string) =>
-    waitFor(async () => (await replicaStatus(orderId)) === status, { what: `payable order ${orderId} ${status}` });
-
-  /** An order as the payments module learns it: placed, and (unless told otherwise) reserved. */
-  async function placeOrder(customerId: string, { totalCents = 2500, currency = 'USD', reserve = true } = {}): Promise<string> {
-    const orderId = randomUUID();
-    await publishUpstream(ORDERS_EVENTS.orderPlaced, {
-      orderId,
-      customerId,
-      items: [{ productId: randomUUID(), quantity: 1, unitPriceCents: totalCents }],
-      totalCents,
-      currency,
-    } satisfies OrderPlaced);
-    await untilReplica(orderId, 'pending');
-    if (reserve) {
-      await publishUpstream(PRODUCTS_EVENTS.stockReserved, { orderId, lines: [{ productId: randomUUID(), quantity: 1 }] } satisfies StockReserved);
-      await untilReplica(orderId, 'awaiting_payment');
-    }
-    return orderId;
-  }
 
   const pay = (user: { auth: { authorization: string } }, orderId: string, card: unknown = validCard(), key: string | null = randomUUID()) =>
     client.inject({
@@ -66,7 +34,7 @@ describe('paying an order', () => {
   describe('success', () => {
     it('charges the order’s total and answers 201 with the succeeded payment', async () => {
       const user = await registerAndLogin(client);
-      const orderId = await placeOrder(user.id, { totalCents: 4999, currency: 'EUR' });
+      const orderId = await placePayableOrder(app, user.id, { totalCents: 4999, currency: 'EUR' });
       const response = await pay(user, orderId);
       expect(response.statusCode, response.body).toBe(201);
       const body = response.json();
@@ -86,29 +54,29 @@ describe('paying an order', () => {
 
     it('marks the order paid, so paying it again with another key answers 409 and charges nothing more', async () => {
       const user = await registerAndLogin(client);
-      const orderId = await placeOrder(user.id);
+      const orderId = await placePayableOrder(app, user.id);
       expect((await pay(user, orderId)).statusCode).toBe(201);
-      expect(await replicaStatus(orderId)).toBe('paid');
+      expect(await payableOrderStatus(app, orderId)).toBe('paid');
       expectProblem(await pay(user, orderId), 409);
       expect(await paymentRows(orderId)).toEqual([{ status: 'succeeded', amount_cents: '2500' }]);
     });
 
     it('accepts any other Luhn-valid card number and shows its last four digits', async () => {
       const user = await registerAndLogin(client);
-      const response = await pay(user, await placeOrder(user.id), validCard({ number: '5555555555554444' }));
+      const response = await pay(user, await placePayableOrder(app, user.id), validCard({ number: '5555555555554444' }));
       expect(response.statusCode).toBe(201);
       expect(response.json()).toMatchObject({ status: 'succeeded', cardLast4: '4444' });
     });
 
     it('trims spaces around the card number and cvc', async () => {
       const user = await registerAndLogin(client);
-      const response = await pay(user, await placeOrder(user.id), validCard({ number: ' 4242424242424242 ', cvc: ' 123 ' }));
+      const response = await pay(user, await placePayableOrder(app, user.id), validCard({ number: ' 4242424242424242 ', cvc: ' 123 ' }));
       expect(response.statusCode).toBe(201);
     });
 
     it('accepts a card that expires this month', async () => {
       const user = await registerAndLogin(client);
-      const response = await pay(user, await placeOrder(user.id), validCard({ expYear: YEAR, expMonth: new Date().getUTCMonth() + 1 }));
+      const response = await pay(user, await placePayableOrder(app, user.id), validCard({ expYear: YEAR, expMonth: new Date().getUTCMonth() + 1 }));
       expect(response.statusCode, response.body).toBe(201);
     });
   });
@@ -119,7 +87,7 @@ describe('paying an order', () => {
       ['4000000000009995', 'insufficient_funds', '9995'],
     ])('records %s as a failed payment (%s): 201 with status failed, and the order stays payable', async (number, reason, last4) => {
       const user = await registerAndLogin(client);
-      const orderId = await placeOrder(user.id);
+      const orderId = await placePayableOrder(app, user.id);
       const response = await pay(user, orderId, validCard({ number }));
       expect(response.statusCode).toBe(201);
       expect(response.json()).toEqual({
@@ -133,12 +101,12 @@ describe('paying an order', () => {
         cardLast4: last4,
         createdAt: expect.any(String),
       });
-      expect(await replicaStatus(orderId)).toBe('awaiting_payment');
+      expect(await payableOrderStatus(app, orderId)).toBe('awaiting_payment');
     });
 
     it('lets the customer pay with another card after a decline', async () => {
       const user = await registerAndLogin(client);
-      const orderId = await placeOrder(user.id);
+      const orderId = await placePayableOrder(app, user.id);
       expect((await pay(user, orderId, validCard({ number: '4000000000000002' }))).json().status).toBe('failed');
       expect((await pay(user, orderId, validCard({ number: '4000000000009995' }))).json().status).toBe('failed');
       const success = await pay(user, orderId);
@@ -151,18 +119,18 @@ describe('paying an order', () => {
   describe('validation', () => {
     it('refuses a request without an Idempotency-Key with 400 naming headers.idempotency-key', async () => {
       const user = await registerAndLogin(client);
-      expectProblem(await pay(user, await placeOrder(user.id), validCard(), null), 400, ['headers.idempotency-key']);
+      expectProblem(await pay(user, await placePayableOrder(app, user.id), validCard(), null), 400, ['headers.idempotency-key']);
     });
 
     it.each([['short'], ['1234567'], ['x'.repeat(256)]])('refuses the Idempotency-Key %j (not 8-255 characters) with 400', async (key) => {
       const user = await registerAndLogin(client);
-      expectProblem(await pay(user, await placeOrder(user.id), validCard(), key), 400, ['headers.idempotency-key']);
+      expectProblem(await pay(user, await placePayableOrder(app, user.id), validCard(), key), 400, ['headers.idempotency-key']);
     });
 
     it('accepts Idempotency-Keys of exactly 8 and 255 characters', async () => {
       const user = await registerAndLogin(client);
-      expect((await pay(user, await placeOrder(user.id), validCard(), randomUUID().slice(0, 8))).statusCode).toBe(201);
-      expect((await pay(user, await placeOrder(user.id), validCard(), `${randomUUID()}${'k'.repeat(219)}`)).statusCode).toBe(201);
+      expect((await pay(user, await placePayableOrder(app, user.id), validCard(), randomUUID().slice(0, 8))).statusCode).toBe(201);
+      expect((await pay(user, await placePayableOrder(app, user.id), validCard(), `${randomUUID()}${'k'.repeat(219)}`)).statusCode).toBe(201);
     });
 
     it.each([
@@ -175,10 +143,10 @@ describe('paying an order', () => {
       ['', 'nothing'],
     ])('refuses the card number %j (%s) with 400 naming card.number and records nothing', async (number) => {
       const user = await registerAndLogin(client);
-      const orderId = await placeOrder(user.id);
+      const orderId = await placePayableOrder(app, user.id);
       expectProblem(await pay(user, orderId, validCard({ number })), 400, ['card.number']);
       expect(await paymentRows(orderId)).toEqual([]);
-      expect(await replicaStatus(orderId)).toBe('awaiting_payment');
+      expect(await payableOrderStatus(app, orderId)).toBe('awaiting_payment');
     });
 
     it.each([
@@ -192,27 +160,27 @@ describe('paying an order', () => {
       [{ expYear: String(YEAR + 1) }, 'card.expYear'],
     ])('refuses the expiry %j with 400 naming %s', async (expiry, path) => {
       const user = await registerAndLogin(client);
-      expectProblem(await pay(user, await placeOrder(user.id), validCard(expiry)), 400, [path]);
+      expectProblem(await pay(user, await placePayableOrder(app, user.id), validCard(expiry)), 400, [path]);
     });
 
     it.skipIf(new Date().getUTCMonth() === 0)('refuses a card that expired earlier this year with 400 naming card.expMonth', async () => {
       const user = await registerAndLogin(client);
-      expectProblem(await pay(user, await placeOrder(user.id), validCard({ expYear: YEAR, expMonth: new Date().getUTCMonth() })), 400, ['card.expMonth']);
+      expectProblem(await pay(user, await placePayableOrder(app, user.id), validCard({ expYear: YEAR, expMonth: new Date().getUTCMonth() })), 400, ['card.expMonth']);
     });
 
     it.each([['12'], ['12345'], ['12a'], [123]])('refuses the cvc %j with 400 naming card.cvc', async (cvc) => {
       const user = await registerAndLogin(client);
-      expectProblem(await pay(user, await placeOrder(user.id), validCard({ cvc })), 400, ['card.cvc']);
+      expectProblem(await pay(user, await placePayableOrder(app, user.id), validCard({ cvc })), 400, ['card.cvc']);
     });
 
     it('accepts a 4-digit cvc', async () => {
       const user = await registerAndLogin(client);
-      expect((await pay(user, await placeOrder(user.id), validCard({ number: '378282246310005', cvc: '1234' }))).statusCode).toBe(201);
+      expect((await pay(user, await placePayableOrder(app, user.id), validCard({ number: '378282246310005', cvc: '1234' }))).statusCode).toBe(201);
     });
 
     it('refuses an amount sent by the client (an unknown property) with 400 naming it', async () => {
       const user = await registerAndLogin(client);
-      const orderId = await placeOrder(user.id);
+      const orderId = await placePayableOrder(app, user.id);
       const response = await client.inject({
         method: 'POST',
         url: '/api/v1/payments',
@@ -224,7 +192,7 @@ describe('paying an order', () => {
 
     it('refuses an unknown property inside card with 400 naming it', async () => {
       const user = await registerAndLogin(client);
-      expectProblem(await pay(user, await placeOrder(user.id), validCard({ holder: 'A Person' })), 400, ['card.holder']);
+      expectProblem(await pay(user, await placePayableOrder(app, user.id), validCard({ holder: 'A Person' })), 400, ['card.holder']);
     });
 
     it('refuses a missing card and a non-uuid orderId with 400 naming both', async () => {
@@ -235,7 +203,7 @@ describe('paying an order', () => {
 
     it('names every missing card field', async () => {
       const user = await registerAndLogin(client);
-      expectProblem(await pay(user, await placeOrder(user.id), {}), 400, ['card.number', 'card.expMonth', 'card.expYear', 'card.cvc']);
+      expectProblem(await pay(user, await placePayableOrder(app, user.id), {}), 400, ['card.number', 'card.expMonth', 'card.expYear', 'card.cvc']);
     });
 
     it('refuses a body that is not JSON with 400 or 415, never 500', async () => {
@@ -254,14 +222,14 @@ describe('paying an order', () => {
   describe('who may pay', () => {
     it('answers 401 without a bearer token', async () => {
       const user = await registerAndLogin(client);
-      const orderId = await placeOrder(user.id);
+      const orderId = await placePayableOrder(app, user.id);
       const response = await client.inject({ method: 'POST', url: '/api/v1/payments', headers: { 'idempotency-key': randomUUID() }, payload: { orderId, card: validCard() } });
       expectProblem(response, 401);
     });
 
     it('answers 401 with a forged token', async () => {
       const user = await registerAndLogin(client);
-      const orderId = await placeOrder(user.id);
+      const orderId = await placePayableOrder(app, user.id);
       expectProblem(await pay({ auth: { authorization: `${user.auth.authorization}x` } }, orderId), 401);
     });
 
@@ -273,50 +241,50 @@ describe('paying an order', () => {
     it('answers 404 to a customer paying another customer’s order, the same as for an unknown order, and records nothing', async () => {
       const owner = await registerAndLogin(client);
       const other: TestUser = await registerAndLogin(client);
-      const orderId = await placeOrder(owner.id);
+      const orderId = await placePayableOrder(app, owner.id);
       const response = expectProblem(await pay(other, orderId), 404);
       expect(response.detail).toBe(expectProblem(await pay(other, randomUUID()), 404).detail);
       expect(await paymentRows(orderId)).toEqual([]);
-      expect(await replicaStatus(orderId)).toBe('awaiting_payment');
+      expect(await payableOrderStatus(app, orderId)).toBe('awaiting_payment');
     });
 
     it('answers 403 to an admin: only the order’s customer pays', async () => {
       const user = await registerAndLogin(client);
-      expectProblem(await pay({ auth: admin }, await placeOrder(user.id)), 403);
+      expectProblem(await pay({ auth: admin }, await placePayableOrder(app, user.id)), 403);
     });
   });
 
   describe('orders that are not awaiting payment', () => {
     it('answers 409 while the order is still pending (stock not yet reserved)', async () => {
       const user = await registerAndLogin(client);
-      const orderId = await placeOrder(user.id, { reserve: false });
+      const orderId = await placePayableOrder(app, user.id, { reserve: false });
       expectProblem(await pay(user, orderId), 409);
       expect(await paymentRows(orderId)).toEqual([]);
     });
 
     it('answers 409 once the order was cancelled', async () => {
       const user = await registerAndLogin(client);
-      const orderId = await placeOrder(user.id);
-      await publishUpstream(ORDERS_EVENTS.orderCancelled, { orderId, customerId: user.id, previousStatus: 'awaiting_payment' } satisfies OrderCancelled);
-      await untilReplica(orderId, 'cancelled');
+      const orderId = await placePayableOrder(app, user.id);
+      await publishUpstream(app, ORDERS_EVENTS.orderCancelled, { orderId, customerId: user.id, previousStatus: 'awaiting_payment' } satisfies OrderCancelled);
+      await untilPayableOrder(app, orderId, 'cancelled');
       expectProblem(await pay(user, orderId), 409);
     });
 
     it('answers 409 when the order was rejected for lack of stock', async () => {
       const user = await registerAndLogin(client);
-      const orderId = await placeOrder(user.id, { reserve: false });
-      await publishUpstream(PRODUCTS_EVENTS.stockRejected, {
+      const orderId = await placePayableOrder(app, user.id, { reserve: false });
+      await publishUpstream(app, PRODUCTS_EVENTS.stockRejected, {
         orderId,
         reason: 'insufficient_stock',
         lines: [{ productId: randomUUID(), requested: 2, available: 1 }],
       } satisfies StockRejected);
-      await untilReplica(orderId, 'rejected');
+      await untilPayableOrder(app, orderId, 'rejected');
       expectProblem(await pay(user, orderId), 409);
     });
 
     it('answers 409 once the order is paid', async () => {
       const user = await registerAndLogin(client);
-      const orderId = await placeOrder(user.id);
+      const orderId = await placePayableOrder(app, user.id);
       expect((await pay(user, orderId)).statusCode).toBe(201);
       const response = expectProblem(await pay(user, orderId, validCard({ number: '5555555555554444' })), 409);
       expect(response.detail).toMatch(/already paid/);
@@ -325,7 +293,7 @@ describe('paying an order', () => {
 
   it('charges one order once when two payments with different keys race', async () => {
     const user = await registerAndLogin(client);
-    const orderId = await placeOrder(user.id);
+    const orderId = await placePayableOrder(app, user.id);
     const responses = await Promise.all(Array.from({ length: 8 }, () => pay(user, orderId)));
     expect(responses.map((response) => response.statusCode).sort()).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
     expect(await paymentRows(orderId)).toEqual([{ status: 'succeeded', amount_cents: '2500' }]);

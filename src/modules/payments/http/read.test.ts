@@ -2,13 +2,10 @@
 // an admin sees any, and to everyone else they look absent.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEnvelope } from '../../../platform/events/event-envelope.js';
-import { ORDERS_EVENTS, type OrderPlaced } from '../../orders/index.js';
-import { PRODUCTS_EVENTS, type StockReserved } from '../../products/index.js';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { ADMIN_ENV, expectProblem, guardSecrets, loginAdmin, registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
-import { waitFor } from '../../../../test/support/wait-for.js';
+import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { placePayableOrder } from '../payments.test-support.js';
 
 const YEAR = new Date().getUTCFullYear();
 const validCard = (number = '4242424242424242') => ({ number, expMonth: 12, expYear: YEAR + 2, cvc: '123' });
@@ -17,37 +14,10 @@ describe('reading payments', () => {
   let app: TestApp;
   let client: Injector;
   let admin: { authorization: string };
-  beforeAll(async () => {
-    app = await startTestApp({ env: ADMIN_ENV, hostedModules: ['users', 'payments'] });
-    client = guardSecrets(app.server);
-    admin = (await loginAdmin(client)).auth;
-  });
+  beforeAll(async () => ({ app, client, admin } = await startAppWithAdmin({ hostedModules: ['users', 'payments'] })));
   afterAll(() => app.close());
 
-  const publishUpstream = async (type: string, data: unknown) => {
-    const envelope = createEnvelope(type.split('.')[0]!, type, data);
-    await app.bus.boss.publish(type, envelope, { id: envelope.id });
-  };
-  const untilReplica = (orderId: string, status: string) =>
-    waitFor(
-      async () =>
-        (await query<{ status: string }>(app.databaseUrl, 'select status from payments.payable_orders where order_id = $1', [orderId]))[0]?.status === status,
-      { what: `payable order ${orderId} ${status}` },
-    );
-  async function placeOrder(customerId: string): Promise<string> {
-    const orderId = randomUUID();
-    await publishUpstream(ORDERS_EVENTS.orderPlaced, {
-      orderId,
-      customerId,
-      items: [{ productId: randomUUID(), quantity: 3, unitPriceCents: 1000 }],
-      totalCents: 3000,
-      currency: 'USD',
-    } satisfies OrderPlaced);
-    await untilReplica(orderId, 'pending');
-    await publishUpstream(PRODUCTS_EVENTS.stockReserved, { orderId, lines: [{ productId: randomUUID(), quantity: 3 }] } satisfies StockReserved);
-    await untilReplica(orderId, 'awaiting_payment');
-    return orderId;
-  }
+  const placeOrder = (customerId: string) => placePayableOrder(app, customerId, { totalCents: 3000 });
   const pay = async (user: TestUser, orderId: string, number?: string) => {
     const response = await client.inject({
       method: 'POST',

@@ -2,13 +2,10 @@
 // than was taken in total.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEnvelope } from '../../../platform/events/event-envelope.js';
-import { ORDERS_EVENTS, type OrderPlaced } from '../../orders/index.js';
-import { PRODUCTS_EVENTS, type StockReserved } from '../../products/index.js';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { ADMIN_ENV, expectProblem, guardSecrets, loginAdmin, registerAndLogin, type Injector } from '../../../../test/support/users.js';
-import { waitFor } from '../../../../test/support/wait-for.js';
+import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector } from '../../../../test/support/users.js';
+import { placePayableOrder } from '../payments.test-support.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const YEAR = new Date().getUTCFullYear();
@@ -17,38 +14,13 @@ describe('refunds', () => {
   let app: TestApp;
   let client: Injector;
   let admin: { authorization: string };
-  beforeAll(async () => {
-    app = await startTestApp({ env: ADMIN_ENV, hostedModules: ['users', 'payments'] });
-    client = guardSecrets(app.server);
-    admin = (await loginAdmin(client)).auth;
-  });
+  beforeAll(async () => ({ app, client, admin } = await startAppWithAdmin({ hostedModules: ['users', 'payments'] })));
   afterAll(() => app.close());
-
-  const publishUpstream = async (type: string, data: unknown) => {
-    const envelope = createEnvelope(type.split('.')[0]!, type, data);
-    await app.bus.boss.publish(type, envelope, { id: envelope.id });
-  };
-  const untilReplica = (orderId: string, status: string) =>
-    waitFor(
-      async () =>
-        (await query<{ status: string }>(app.databaseUrl, 'select status from payments.payable_orders where order_id = $1', [orderId]))[0]?.status === status,
-      { what: `payable order ${orderId} ${status}` },
-    );
 
   /** A customer and a payment of an order of `totalCents`, with the given card. */
   async function paidOrder(totalCents = 2500, number = '4242424242424242') {
     const user = await registerAndLogin(client);
-    const orderId = randomUUID();
-    await publishUpstream(ORDERS_EVENTS.orderPlaced, {
-      orderId,
-      customerId: user.id,
-      items: [{ productId: randomUUID(), quantity: 1, unitPriceCents: totalCents }],
-      totalCents,
-      currency: 'USD',
-    } satisfies OrderPlaced);
-    await untilReplica(orderId, 'pending');
-    await publishUpstream(PRODUCTS_EVENTS.stockReserved, { orderId, lines: [{ productId: randomUUID(), quantity: 1 }] } satisfies StockReserved);
-    await untilReplica(orderId, 'awaiting_payment');
+    const orderId = await placePayableOrder(app, user.id, { totalCents });
     const response = await client.inject({
       method: 'POST',
       url: '/api/v1/payments',

@@ -1,7 +1,8 @@
 // Catalog queries of the products module. Every function takes the connection or transaction to
 // run on.
-import { and, desc, eq, ilike, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, desc, eq, ilike, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../platform/db/database.js';
+import { afterSortKey } from '../../../platform/db/keyset.js';
 import type { SortKey } from '../../../platform/http/pagination.js';
 import type { ProductSummary } from '../contract.js';
 import { products, type ProductRow } from './schema.js';
@@ -62,16 +63,10 @@ export async function listProducts(runner: Runner, options: { q: string | null; 
   const { q, limit, after } = options;
   const pattern = q === null ? null : `%${escapeLike(q)}%`;
   const matches = pattern === null ? undefined : or(ilike(products.name, pattern), ilike(products.sku, pattern));
-  const afterCursor = after
-    ? or(
-        lt(products.createdAt, new Date(after.createdAt)),
-        and(eq(products.createdAt, new Date(after.createdAt)), lt(products.id, after.id)),
-      )
-    : undefined;
   return runner
     .select()
     .from(products)
-    .where(and(matches, afterCursor))
+    .where(and(matches, afterSortKey(products, after)))
     .orderBy(desc(products.createdAt), desc(products.id))
     .limit(limit + 1);
 }

@@ -2,76 +2,59 @@
 // cancel that overtakes its order-placed keeps that order from ever holding stock.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
-import { ADMIN_ENV, loginAdmin } from '../../../../test/support/users.js';
-import { waitFor } from '../../../../test/support/wait-for.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
+import { startAppWithAdmin } from '../../../../test/support/users.js';
 import {
+  applied,
   cancelOrder,
   createProduct,
-  handledCount,
   payOrder,
   placeOrder,
   productsTestModules,
   publishAs,
   reservationOf,
+  reservationReaches,
+  reservedOrder,
   stockOf,
   SUBSCRIPTIONS,
 } from '../products.test-support.js';
-import type { StockLine } from '../domain/reservation.js';
 
 describe('releasing stock on orders.order-cancelled', () => {
   let app: TestApp;
   let admin: { authorization: string };
-  beforeAll(async () => {
-    app = await startTestApp({ env: ADMIN_ENV, ...productsTestModules() });
-    admin = (await loginAdmin(app.server)).auth;
-  });
+  beforeAll(async () => ({ app, admin } = await startAppWithAdmin(productsTestModules())));
   afterAll(() => app.close());
-
-  /** Publishes through `publishing` and waits until `subscription` has applied `count` more events. */
-  const applied = async (subscription: string, count: number, publishing: () => Promise<unknown>) => {
-    const before = await handledCount(app, subscription);
-    await publishing();
-    await waitFor(async () => (await handledCount(app, subscription)) >= before + count, { what: `${count} events applied by ${subscription}` });
-  };
-  const statusIs = (orderId: string, status: string) =>
-    waitFor(async () => (await reservationOf(app, orderId))?.status === status, { what: `order ${orderId} ${status}` });
-  const reservedOrder = async (lines: StockLine[]) => {
-    const order = await placeOrder(app, lines);
-    await statusIs(order.orderId, 'reserved');
-    return order.orderId;
-  };
 
   it('releases every line of a reserved order and marks it released', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
     const plate = await createProduct(app, admin, { stock: 4 });
-    const orderId = await reservedOrder([
+    const orderId = await reservedOrder(app, [
       { productId: mug.id, quantity: 2 },
       { productId: plate.id, quantity: 4 },
     ]);
     expect(await stockOf(app, plate.id)).toEqual({ stock: 4, reserved: 4 });
     await cancelOrder(app, orderId);
-    await statusIs(orderId, 'released');
+    await reservationReaches(app, orderId, 'released');
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
     expect(await stockOf(app, plate.id)).toEqual({ stock: 4, reserved: 0 });
   });
 
   it('makes the released units available to the next order', async () => {
     const mug = await createProduct(app, admin, { stock: 1 });
-    const orderId = await reservedOrder([{ productId: mug.id, quantity: 1 }]);
+    const orderId = await reservedOrder(app, [{ productId: mug.id, quantity: 1 }]);
     await cancelOrder(app, orderId);
-    await statusIs(orderId, 'released');
-    await reservedOrder([{ productId: mug.id, quantity: 1 }]);
+    await reservationReaches(app, orderId, 'released');
+    await reservedOrder(app, [{ productId: mug.id, quantity: 1 }]);
     expect(await stockOf(app, mug.id)).toEqual({ stock: 1, reserved: 1 });
   });
 
   it('releases once when the cancel arrives twice', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
     // Another order's units, which a second release would wrongly hand out.
-    const holder = await reservedOrder([{ productId: mug.id, quantity: 3 }]);
-    const orderId = await reservedOrder([{ productId: mug.id, quantity: 1 }]);
+    const holder = await reservedOrder(app, [{ productId: mug.id, quantity: 3 }]);
+    const orderId = await reservedOrder(app, [{ productId: mug.id, quantity: 1 }]);
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 4 });
-    await applied(SUBSCRIPTIONS.release, 2, async () => {
+    await applied(app, SUBSCRIPTIONS.release, 2, async () => {
       await cancelOrder(app, orderId);
       await cancelOrder(app, orderId);
     });
@@ -82,10 +65,10 @@ describe('releasing stock on orders.order-cancelled', () => {
 
   it('releases once when the same cancel event is delivered again', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
-    await reservedOrder([{ productId: mug.id, quantity: 2 }]);
-    const orderId = await reservedOrder([{ productId: mug.id, quantity: 1 }]);
+    await reservedOrder(app, [{ productId: mug.id, quantity: 2 }]);
+    const orderId = await reservedOrder(app, [{ productId: mug.id, quantity: 1 }]);
     const data = { orderId, customerId: randomUUID(), previousStatus: 'awaiting_payment' };
-    await applied(SUBSCRIPTIONS.release, 3, async () => {
+    await applied(app, SUBSCRIPTIONS.release, 3, async () => {
       for (let i = 0; i < 3; i += 1) await publishAs(app, 'orders', 'orders.order-cancelled', data);
     });
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 2 });
@@ -94,19 +77,19 @@ describe('releasing stock on orders.order-cancelled', () => {
   it('records a cancel that arrives before the order, so the late order-placed reserves nothing', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
     const orderId = randomUUID();
-    await applied(SUBSCRIPTIONS.release, 1, () => cancelOrder(app, orderId, 'pending'));
+    await applied(app, SUBSCRIPTIONS.release, 1, () => cancelOrder(app, orderId, 'pending'));
     expect(await reservationOf(app, orderId)).toEqual({ status: 'cancelled_before_reservation', lines: [] });
-    await applied(SUBSCRIPTIONS.reserve, 1, () => placeOrder(app, [{ productId: mug.id, quantity: 3 }], orderId));
+    await applied(app, SUBSCRIPTIONS.reserve, 1, () => placeOrder(app, [{ productId: mug.id, quantity: 3 }], orderId));
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
     expect((await reservationOf(app, orderId))?.status).toBe('cancelled_before_reservation');
   });
 
   it('changes nothing when a rejected order is cancelled', async () => {
     const mug = await createProduct(app, admin, { stock: 1 });
-    const holder = await reservedOrder([{ productId: mug.id, quantity: 1 }]);
+    const holder = await reservedOrder(app, [{ productId: mug.id, quantity: 1 }]);
     const order = await placeOrder(app, [{ productId: mug.id, quantity: 1 }]);
-    await statusIs(order.orderId, 'rejected');
-    await applied(SUBSCRIPTIONS.release, 1, () => cancelOrder(app, order.orderId, 'pending'));
+    await reservationReaches(app, order.orderId, 'rejected');
+    await applied(app, SUBSCRIPTIONS.release, 1, () => cancelOrder(app, order.orderId, 'pending'));
     expect(await stockOf(app, mug.id)).toEqual({ stock: 1, reserved: 1 });
     expect((await reservationOf(app, order.orderId))?.status).toBe('rejected');
     expect((await reservationOf(app, holder))?.status).toBe('reserved');
@@ -114,15 +97,15 @@ describe('releasing stock on orders.order-cancelled', () => {
 
   it('changes nothing when a paid order is cancelled', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
-    const orderId = await reservedOrder([{ productId: mug.id, quantity: 2 }]);
+    const orderId = await reservedOrder(app, [{ productId: mug.id, quantity: 2 }]);
     await payOrder(app, orderId);
-    await statusIs(orderId, 'committed');
-    await applied(SUBSCRIPTIONS.release, 1, () => cancelOrder(app, orderId));
+    await reservationReaches(app, orderId, 'committed');
+    await applied(app, SUBSCRIPTIONS.release, 1, () => cancelOrder(app, orderId));
     expect(await stockOf(app, mug.id)).toEqual({ stock: 3, reserved: 0 });
     expect((await reservationOf(app, orderId))?.status).toBe('committed');
   });
 
   it('ignores a cancel whose orderId is not a UUID, without retrying it', async () => {
-    await applied(SUBSCRIPTIONS.release, 1, () => publishAs(app, 'orders', 'orders.order-cancelled', { orderId: 'nope', customerId: randomUUID(), previousStatus: 'pending' }));
+    await applied(app, SUBSCRIPTIONS.release, 1, () => publishAs(app, 'orders', 'orders.order-cancelled', { orderId: 'nope', customerId: randomUUID(), previousStatus: 'pending' }));
   });
 });

@@ -3,16 +3,16 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventEnvelope } from '../../../platform/events/event-envelope.js';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
-import { createTestDatabase, query } from '../../../../test/support/test-database.js';
-import { ADMIN_ENV, loginAdmin } from '../../../../test/support/users.js';
+import { eventProbe } from '../../../../test/support/event-probe.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
+import { query } from '../../../../test/support/test-database.js';
+import { startAppWithAdmin } from '../../../../test/support/users.js';
 import { waitFor } from '../../../../test/support/wait-for.js';
 import {
+  applied,
   cancelOrder,
   createProduct,
-  handledCount,
   placeOrder,
-  productsEventProbe,
   productsTestModules,
   publishAs,
   reservationOf,
@@ -21,14 +21,12 @@ import {
 } from '../products.test-support.js';
 
 describe('reserving stock on orders.order-placed', () => {
-  const probe = productsEventProbe('products_reserve_probe');
+  const probe = eventProbe('products', 'products_reserve_probe');
   let app: TestApp;
   let admin: { authorization: string };
   beforeAll(async () => {
-    const databaseUrl = await createTestDatabase();
-    await query(databaseUrl, probe.setupSql);
-    app = await startTestApp({ env: ADMIN_ENV, databaseUrl, ...productsTestModules([probe.definition]) });
-    admin = (await loginAdmin(app.server)).auth;
+    const databaseUrl = await probe.createDatabase();
+    ({ app, admin } = await startAppWithAdmin({ databaseUrl, ...productsTestModules([probe.definition]) }));
   });
   afterAll(() => app.close());
 
@@ -42,12 +40,6 @@ describe('reserving stock on orders.order-placed', () => {
     );
   const stockAnswers = () => probe.received.filter((event) => event.type.startsWith('products.stock-'));
   const answersTo = (orderId: string) => stockAnswers().filter((event) => (event.data as { orderId: string }).orderId === orderId);
-  /** Publishes through `publishing` and waits until the reserve subscription has applied that many more events. */
-  const applied = async (count: number, publishing: () => Promise<unknown>) => {
-    const before = await handledCount(app, SUBSCRIPTIONS.reserve);
-    await publishing();
-    await waitFor(async () => (await handledCount(app, SUBSCRIPTIONS.reserve)) >= before + count, { what: `${count} order-placed applied` });
-  };
 
   it('reserves every line, records the reservation and publishes products.stock-reserved with the lines', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
@@ -173,7 +165,7 @@ describe('reserving stock on orders.order-placed', () => {
     const mug = await createProduct(app, admin, { stock: 5 });
     const order = await placeOrder(app, [{ productId: mug.id, quantity: 2 }]);
     await answerTo(order.orderId);
-    await applied(1, () => publishAs(app, 'orders', 'orders.order-placed', order));
+    await applied(app, SUBSCRIPTIONS.reserve, 1, () => publishAs(app, 'orders', 'orders.order-placed', order));
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 2 });
     expect(answersTo(order.orderId)).toHaveLength(1);
   });
@@ -183,7 +175,7 @@ describe('reserving stock on orders.order-placed', () => {
     const order = await placeOrder(app, [{ productId: mug.id, quantity: 2 }]);
     expect((await answerTo(order.orderId)).type).toBe('products.stock-rejected');
     expect((await app.server.inject({ method: 'PATCH', url: `/api/v1/products/${mug.id}`, headers: admin, payload: { stock: 5 } })).statusCode).toBe(200);
-    await applied(1, () => publishAs(app, 'orders', 'orders.order-placed', order));
+    await applied(app, SUBSCRIPTIONS.reserve, 1, () => publishAs(app, 'orders', 'orders.order-placed', order));
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
     expect(await reservationOf(app, order.orderId)).toMatchObject({ status: 'rejected' });
   });
@@ -191,10 +183,8 @@ describe('reserving stock on orders.order-placed', () => {
   it('reserves nothing for an order that was cancelled before its order-placed arrived', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
     const orderId = randomUUID();
-    const cancelsBefore = await handledCount(app, SUBSCRIPTIONS.release);
-    await cancelOrder(app, orderId, 'pending');
-    await waitFor(async () => (await handledCount(app, SUBSCRIPTIONS.release)) > cancelsBefore, { what: 'the cancel applied' });
-    await applied(1, () => placeOrder(app, [{ productId: mug.id, quantity: 2 }], orderId));
+    await applied(app, SUBSCRIPTIONS.release, 1, () => cancelOrder(app, orderId, 'pending'));
+    await applied(app, SUBSCRIPTIONS.reserve, 1, () => placeOrder(app, [{ productId: mug.id, quantity: 2 }], orderId));
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
     expect(await reservationOf(app, orderId)).toEqual({ status: 'cancelled_before_reservation', lines: [] });
     expect(answersTo(orderId)).toEqual([]);
@@ -212,7 +202,7 @@ describe('reserving stock on orders.order-placed', () => {
     const data = build(mug.id);
     const answeredBefore = stockAnswers().length;
     // Applied (claimed in the inbox, committed) means the handler returned instead of throwing.
-    await applied(1, () => publishAs(app, 'orders', 'orders.order-placed', data));
+    await applied(app, SUBSCRIPTIONS.reserve, 1, () => publishAs(app, 'orders', 'orders.order-placed', data));
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
     const orderId = (data as { orderId?: string } | null)?.orderId;
     if (orderId) expect(await query(app.databaseUrl, 'select 1 from products.order_reservations where order_id::text = $1', [orderId])).toEqual([]);

@@ -5,29 +5,28 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase } from '../../../platform/db/database.js';
 import { createEnvelope } from '../../../platform/events/event-envelope.js';
 import { createLogger } from '../../../platform/logging/logger.js';
+import { eventProbe } from '../../../../test/support/event-probe.js';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
-import { createTestDatabase, query } from '../../../../test/support/test-database.js';
-import { ADMIN_ENV, loginAdmin } from '../../../../test/support/users.js';
+import { query } from '../../../../test/support/test-database.js';
+import { ADMIN_ENV, startAppWithAdmin } from '../../../../test/support/users.js';
 import { waitFor } from '../../../../test/support/wait-for.js';
-import { cancelOrder, createProduct, handledCount, placeOrder, productsEventProbe, productsTestModules, stockOf, SUBSCRIPTIONS } from '../products.test-support.js';
+import { cancelOrder, createProduct, handledCount, placeOrder, productsTestModules, stockOf, SUBSCRIPTIONS } from '../products.test-support.js';
 import { reserveStockOnOrderPlaced } from './order-placed.handler.js';
 
 const ORDERS = 50;
 const STOCK = 10;
 
 describe('orders racing for the last units', () => {
-  const probe = productsEventProbe('products_race_probe');
+  const probe = eventProbe('products', 'products_race_probe');
   let app: TestApp;
   let replica: TestApp;
   let admin: { authorization: string };
   beforeAll(async () => {
-    const databaseUrl = await createTestDatabase();
-    await query(databaseUrl, probe.setupSql);
-    app = await startTestApp({ env: ADMIN_ENV, databaseUrl, ...productsTestModules([probe.definition]) });
+    const databaseUrl = await probe.createDatabase();
+    ({ app, admin } = await startAppWithAdmin({ databaseUrl, ...productsTestModules([probe.definition]) }));
     // A second process on the same database, as a replica would be: its workers take order-placed
     // events from the same queue at the same time as the first one's.
     replica = await startTestApp({ env: ADMIN_ENV, databaseUrl, ...productsTestModules() });
-    admin = (await loginAdmin(app.server)).auth;
   });
   afterAll(async () => {
     await replica?.close();

@@ -1,8 +1,8 @@
 // POST /api/v1/products: an admin adds a product; its validation, conflicts and who may do it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { ADMIN_ENV, expectProblem, loginAdmin, registerAndLogin } from '../../../../test/support/users.js';
+import { expectProblem, registerAndLogin, startAppWithAdmin } from '../../../../test/support/users.js';
 import { newProductInput, productsTestModules } from '../products.test-support.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -10,10 +10,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 describe('POST /api/v1/products', () => {
   let app: TestApp;
   let admin: { authorization: string };
-  beforeAll(async () => {
-    app = await startTestApp({ env: ADMIN_ENV, ...productsTestModules() });
-    admin = (await loginAdmin(app.server)).auth;
-  });
+  beforeAll(async () => ({ app, admin } = await startAppWithAdmin(productsTestModules())));
   afterAll(() => app.close());
 
   const create = (payload: unknown, headers: Record<string, string> = admin) =>

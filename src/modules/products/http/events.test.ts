@@ -2,23 +2,21 @@
 // exactly the contract's data, and nothing for refused requests. The subscriber is a fixture
 // module hosted next to products, with its own schema and inbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
-import { createTestDatabase, query } from '../../../../test/support/test-database.js';
-import { ADMIN_ENV, loginAdmin, registerAndLogin } from '../../../../test/support/users.js';
+import { eventProbe } from '../../../../test/support/event-probe.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
+import { registerAndLogin, startAppWithAdmin } from '../../../../test/support/users.js';
 import { waitFor } from '../../../../test/support/wait-for.js';
-import { createProduct, newProductInput, productsEventProbe, productsTestModules } from '../products.test-support.js';
+import { createProduct, newProductInput, productsTestModules } from '../products.test-support.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('products catalog events', () => {
-  const probe = productsEventProbe('products_events_probe');
+  const probe = eventProbe('products', 'products_events_probe');
   let app: TestApp;
   let admin: { authorization: string };
   beforeAll(async () => {
-    const databaseUrl = await createTestDatabase();
-    await query(databaseUrl, probe.setupSql);
-    app = await startTestApp({ env: ADMIN_ENV, databaseUrl, ...productsTestModules([probe.definition]) });
-    admin = (await loginAdmin(app.server)).auth;
+    const databaseUrl = await probe.createDatabase();
+    ({ app, admin } = await startAppWithAdmin({ databaseUrl, ...productsTestModules([probe.definition]) }));
   });
   afterAll(() => app.close());
 

@@ -2,17 +2,14 @@
 // pagination, and the answers to bad ids and bad query strings.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
-import { ADMIN_ENV, expectProblem, loginAdmin, registerAndLogin } from '../../../../test/support/users.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
+import { expectProblem, registerAndLogin, startAppWithAdmin } from '../../../../test/support/users.js';
 import { createProduct, productsTestModules, type CreatedProduct } from '../products.test-support.js';
 
 describe('reading the catalog', () => {
   let app: TestApp;
   let admin: { authorization: string };
-  beforeAll(async () => {
-    app = await startTestApp({ env: ADMIN_ENV, ...productsTestModules() });
-    admin = (await loginAdmin(app.server)).auth;
-  });
+  beforeAll(async () => ({ app, admin } = await startAppWithAdmin(productsTestModules())));
   afterAll(() => app.close());
 
   const list = (search = '', headers: Record<string, string> = {}) => app.server.inject({ url: `/api/v1/products${search}`, headers });

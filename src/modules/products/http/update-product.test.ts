@@ -2,18 +2,15 @@
 // drops below the units reserved for orders.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
-import { ADMIN_ENV, expectProblem, loginAdmin, registerAndLogin } from '../../../../test/support/users.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
+import { expectProblem, registerAndLogin, startAppWithAdmin } from '../../../../test/support/users.js';
 import { waitFor } from '../../../../test/support/wait-for.js';
 import { createProduct, placeOrder, productsTestModules, reservationOf, stockOf } from '../products.test-support.js';
 
 describe('PATCH /api/v1/products/:id', () => {
   let app: TestApp;
   let admin: { authorization: string };
-  beforeAll(async () => {
-    app = await startTestApp({ env: ADMIN_ENV, ...productsTestModules() });
-    admin = (await loginAdmin(app.server)).auth;
-  });
+  beforeAll(async () => ({ app, admin } = await startAppWithAdmin(productsTestModules())));
   afterAll(() => app.close());
 
   const patch = (id: string, payload: unknown, headers: Record<string, string> = admin) =>

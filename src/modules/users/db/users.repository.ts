@@ -1,6 +1,7 @@
 // Queries of the users module. Every function takes the connection or transaction to run on.
-import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../platform/db/database.js';
+import { afterSortKey } from '../../../platform/db/keyset.js';
 import type { SortKey } from '../../../platform/http/pagination.js';
 import type { Role, UserStatus } from '../domain/user.js';
 import { addresses, users, type AddressRow, type UserRow } from './schema.js';
@@ -62,16 +63,10 @@ export async function insertAddress(
 
 /** One page of a user's addresses, newest first; fetches limit + 1 rows to tell if more exist. */
 export async function listAddresses(runner: Runner, userId: string, limit: number, after: SortKey | null): Promise<AddressRow[]> {
-  const afterCursor = after
-    ? or(
-        lt(addresses.createdAt, new Date(after.createdAt)),
-        and(eq(addresses.createdAt, new Date(after.createdAt)), lt(addresses.id, after.id)),
-      )
-    : undefined;
   return runner
     .select()
     .from(addresses)
-    .where(and(eq(addresses.userId, userId), afterCursor))
+    .where(and(eq(addresses.userId, userId), afterSortKey(addresses, after)))
     .orderBy(desc(addresses.createdAt), desc(addresses.id))
     .limit(limit + 1);
 }

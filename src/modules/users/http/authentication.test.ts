@@ -1,8 +1,8 @@
 // Every protected users route answers 401 problem+json without a valid bearer token.
 import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, TEST_SECRETS, type TestApp } from '../../../../test/support/test-app.js';
-import { expectProblem, guardSecrets, registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { TEST_SECRETS, type TestApp } from '../../../../test/support/test-app.js';
+import { expectProblem, registerAndLogin, startGuardedApp, type Injector, type TestUser } from '../../../../test/support/users.js';
 
 function jwt(payload: Record<string, unknown>, secret: string, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -22,8 +22,7 @@ describe('authentication of users routes', () => {
   let client: Injector;
   let user: TestUser;
   beforeAll(async () => {
-    app = await startTestApp();
-    client = guardSecrets(app.server);
+    ({ app, client } = await startGuardedApp());
     user = await registerAndLogin(client);
   });
   afterAll(() => app.close());

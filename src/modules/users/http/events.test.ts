@@ -1,47 +1,28 @@
 // The users module publishes users.user-registered, users.user-updated and
 // users.user-status-changed, and a subscriber in another module receives each with exactly the
 // contract's data. The subscriber is a fixture module hosted next to users, with its own schema
-// and inbox (created here: the test database is migrated from migrations/ only).
+// and inbox (test/support/event-probe.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_MODULES } from '../../../app.js';
-import type { EventEnvelope } from '../../../platform/events/event-envelope.js';
-import type { ModuleDefinition } from '../../../platform/modules/module-definition.js';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
-import { createTestDatabase, query } from '../../../../test/support/test-database.js';
-import { ADMIN_ENV, guardSecrets, loginAdmin, newUserInput, registerAndLogin, type Injector } from '../../../../test/support/users.js';
+import { eventProbe } from '../../../../test/support/event-probe.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
+import { query } from '../../../../test/support/test-database.js';
+import { newUserInput, registerAndLogin, startAppWithAdmin, type Injector } from '../../../../test/support/users.js';
 import { waitFor } from '../../../../test/support/wait-for.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const PROBE_SCHEMA = 'users_events_probe';
 
 describe('users events', () => {
-  const received: EventEnvelope[] = [];
-  const probeModule: ModuleDefinition = {
-    name: 'probe',
-    schema: PROBE_SCHEMA,
-    routePrefixes: [],
-    publishes: [],
-    needs: [],
-    create: () => ({
-      routes: async () => {},
-      subscriptions: [{ name: 'users-events', pattern: 'users.*', handler: async (event) => void received.push(event) }],
-    }),
-  };
+  const probe = eventProbe('users', PROBE_SCHEMA);
+  const received = probe.received;
 
   let app: TestApp;
   let client: Injector;
   let admin: { authorization: string };
   beforeAll(async () => {
-    const databaseUrl = await createTestDatabase();
-    await query(
-      databaseUrl,
-      `create schema ${PROBE_SCHEMA};
-       create table ${PROBE_SCHEMA}.inbox (event_id uuid not null, subscription text not null, event_type text not null,
-         handled_at timestamptz not null default now(), primary key (subscription, event_id))`,
-    );
-    app = await startTestApp({ env: ADMIN_ENV, databaseUrl, definitions: [...ALL_MODULES, probeModule], hostedModules: ['users', 'probe'] });
-    client = guardSecrets(app.server);
-    admin = (await loginAdmin(client)).auth;
+    const databaseUrl = await probe.createDatabase();
+    ({ app, client, admin } = await startAppWithAdmin({ databaseUrl, definitions: [...ALL_MODULES, probe.definition], hostedModules: ['users', 'probe'] }));
   });
   afterAll(() => app.close());
 

@@ -1,15 +1,12 @@
 // What the users routes leave in the logs: the requests, never a password or a token.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
-import { guardSecrets, newUserInput, type Injector } from '../../../../test/support/users.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
+import { newUserInput, startGuardedApp, type Injector } from '../../../../test/support/users.js';
 
 describe('logs of users routes', () => {
   let app: TestApp;
   let client: Injector;
-  beforeAll(async () => {
-    app = await startTestApp({ captureLogs: true });
-    client = guardSecrets(app.server);
-  });
+  beforeAll(async () => ({ app, client } = await startGuardedApp({ captureLogs: true })));
   afterAll(() => app.close());
 
   /** The log lines written for one request (they carry its id as reqId). */

@@ -1,17 +1,14 @@
 // Failed sign-ins are limited per client address and account (default: 10 a minute).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
-import { expectProblem, guardSecrets, registerAndLogin, type Injector } from '../../../../test/support/users.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
+import { expectProblem, registerAndLogin, startGuardedApp, type Injector } from '../../../../test/support/users.js';
 
 const LIMIT = 10;
 
 describe('login rate limit', () => {
   let app: TestApp;
   let client: Injector;
-  beforeAll(async () => {
-    app = await startTestApp();
-    client = guardSecrets(app.server);
-  });
+  beforeAll(async () => ({ app, client } = await startGuardedApp()));
   afterAll(() => app.close());
 
   const login = (email: string, password: string, remoteAddress = '127.0.0.1') =>

@@ -1,18 +1,14 @@
 // POST /api/v1/auth/login: tokens for correct credentials, one answer for every wrong guess,
 // and no sign-in for suspended or inactive accounts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
-import { ADMIN_ENV, expectProblem, guardSecrets, loginAdmin, registerAndLogin, type Injector } from '../../../../test/support/users.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
+import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector } from '../../../../test/support/users.js';
 
 describe('login', () => {
   let app: TestApp;
   let client: Injector;
   let admin: { authorization: string };
-  beforeAll(async () => {
-    app = await startTestApp({ env: ADMIN_ENV });
-    client = guardSecrets(app.server);
-    admin = (await loginAdmin(client)).auth;
-  });
+  beforeAll(async () => ({ app, client, admin } = await startAppWithAdmin()));
   afterAll(() => app.close());
 
   const login = (payload: unknown) => client.inject({ method: 'POST', url: '/api/v1/auth/login', payload: payload as object });

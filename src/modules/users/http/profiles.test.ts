@@ -1,18 +1,14 @@
 // Reading and changing profiles: GET /users/me, GET /users/:id, PATCH /users/:id.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
-import { ADMIN_ENV, expectProblem, guardSecrets, loginAdmin, newUserInput, registerAndLogin, TEST_ADMIN, type Injector } from '../../../../test/support/users.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
+import { expectProblem, newUserInput, registerAndLogin, startAppWithAdmin, TEST_ADMIN, type Injector } from '../../../../test/support/users.js';
 
 describe('profiles', () => {
   let app: TestApp;
   let client: Injector;
   let admin: { authorization: string };
-  beforeAll(async () => {
-    app = await startTestApp({ env: ADMIN_ENV });
-    client = guardSecrets(app.server);
-    admin = (await loginAdmin(client)).auth;
-  });
+  beforeAll(async () => ({ app, client, admin } = await startAppWithAdmin()));
   afterAll(() => app.close());
 
   const patch = (id: string, auth: { authorization: string }, payload: unknown) =>

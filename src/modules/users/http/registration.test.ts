@@ -1,18 +1,15 @@
 // POST /api/v1/users: registration, its validation, its conflicts and how the password is kept.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { expectProblem, guardSecrets, newUserInput, type Injector } from '../../../../test/support/users.js';
+import { expectProblem, newUserInput, startGuardedApp, type Injector } from '../../../../test/support/users.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('registration', () => {
   let app: TestApp;
   let client: Injector;
-  beforeAll(async () => {
-    app = await startTestApp();
-    client = guardSecrets(app.server);
-  });
+  beforeAll(async () => ({ app, client } = await startGuardedApp()));
   afterAll(() => app.close());
 
   const register = (payload: unknown) => client.inject({ method: 'POST', url: '/api/v1/users', payload: payload as object });

@@ -1,17 +1,14 @@
 // Every response carries x-request-id: the caller's when it sent a valid one, else a new one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
-import { guardSecrets, newUserInput, registerAndLogin, type Injector } from '../../../../test/support/users.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
+import { newUserInput, registerAndLogin, startGuardedApp, type Injector } from '../../../../test/support/users.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('x-request-id on users routes', () => {
   let app: TestApp;
   let client: Injector;
-  beforeAll(async () => {
-    app = await startTestApp();
-    client = guardSecrets(app.server);
-  });
+  beforeAll(async () => ({ app, client } = await startGuardedApp()));
   afterAll(() => app.close());
 
   it('echoes a valid request id the caller sent', async () => {

@@ -1,7 +1,7 @@
 // Request and response schemas of the users module's routes (they validate, serialise and feed
 // the OpenAPI document).
 import { Type } from 'typebox';
-import { COUNTRY_CODES } from '../domain/countries.js';
+import { CountryCode } from '../../../platform/http/iso-countries.js';
 
 const trimmed = (options: { minLength: number; maxLength: number; pattern?: string }) =>
   Type.String({ ...options, transform: ['trim'] });
@@ -53,8 +53,7 @@ export const AddressBody = Type.Object(
     street: trimmed({ minLength: 1, maxLength: 200 }),
     city: trimmed({ minLength: 1, maxLength: 100 }),
     zipCode: trimmed({ minLength: 1, maxLength: 20, pattern: '^[A-Za-z0-9 -]+$' }),
-    // ISO 3166-1 alpha-2, upper case
-    country: Type.String({ enum: COUNTRY_CODES, transform: ['trim', 'toUpperCase'] }),
+    country: CountryCode,
   },
   { additionalProperties: false },
 );

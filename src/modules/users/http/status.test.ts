@@ -1,18 +1,14 @@
 // PATCH /api/v1/users/:id/status: admins activate, deactivate and suspend accounts.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
-import { ADMIN_ENV, expectProblem, guardSecrets, loginAdmin, registerAndLogin, type Injector } from '../../../../test/support/users.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
+import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector } from '../../../../test/support/users.js';
 
 describe('account status', () => {
   let app: TestApp;
   let client: Injector;
   let admin: { authorization: string };
-  beforeAll(async () => {
-    app = await startTestApp({ env: ADMIN_ENV });
-    client = guardSecrets(app.server);
-    admin = (await loginAdmin(client)).auth;
-  });
+  beforeAll(async () => ({ app, client, admin } = await startAppWithAdmin()));
   afterAll(() => app.close());
 
   const setStatus = (id: string, auth: { authorization: string }, payload: unknown) =>
