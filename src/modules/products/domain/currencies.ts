@@ -1,5 +1,5 @@
 // ISO 4217 codes of circulating currencies. A pattern like [A-Z]{3} alone would let through codes
-// that name no money (ABC, XXX) or are not for pricing (gold XAU, fund codes such as USN).
+// that name no money (test and "no currency" codes) or are not for pricing (gold XAU, fund codes such as USN).
 export const CURRENCY_CODES = (
   'AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD ' +
   'CAD CDF CHF CLP CNY COP CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD ' +
