@@ -1,6 +1,7 @@
 // One validated configuration, read once from the environment. Every bad value stops start-up
 // with a ConfigError whose message is one line naming the variable (main.ts prints only that).
 import path from 'node:path';
+import { secretWeakness } from './platform/secret-strength.js';
 
 export const MODULE_NAMES = ['users', 'products', 'orders', 'payments'] as const;
 export type ModuleName = (typeof MODULE_NAMES)[number];
@@ -58,7 +59,56 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** Addresses of proxies (a gateway) whose x-forwarded-* headers are believed; false for none. */
   trustProxy: string[] | false;
-  loginRateLimit: { max: number; windowMs: number };
+  http: HttpLimitsConfig;
+  metrics: MetricsConfig;
+  rateLimits: RateLimitsConfig;
+  /** How often each process reloads the users whose access was revoked (suspended, inactive). */
+  accessRevocationRefreshMs: number;
+  orders: OrdersConfig;
+  payments: PaymentsConfig;
+}
+
+/** Abuse limits, counted in PostgreSQL so every replica shares them. A `max` of 0 turns one off. */
+export interface RateLimitsConfig {
+  /** Failed sign-ins per client address and account. */
+  login: { max: number; windowMs: number };
+  /** Failed sign-ins per client address, all accounts together (same window as `login`). */
+  loginAddress: { max: number; windowMs: number };
+  /** Registrations per client address. */
+  registration: { max: number; windowMs: number };
+  /** Requests per client address, every route (off in development and tests by default). */
+  global: { max: number; windowMs: number };
+}
+
+/** Bounds on how long a client may take to send a request. */
+export interface HttpLimitsConfig {
+  /** The whole request, headers and body, must arrive within this. */
+  requestTimeoutMs: number;
+  /** The headers must arrive within this. */
+  headersTimeoutMs: number;
+  /** An idle socket (no bytes either way) is closed after this. */
+  connectionTimeoutMs: number;
+}
+
+export interface MetricsConfig {
+  /** When set, `/metrics` needs `Authorization: Bearer <token>`. */
+  token: string | null;
+  /** When set, `/metrics` is served on this port only (loopback or HOST), not on the API port. */
+  port: number | null;
+}
+
+export interface OrdersConfig {
+  /** An order still awaiting payment after this is cancelled by the system. */
+  paymentTimeoutSeconds: number;
+  /** Orders a customer may hold in pending or awaiting_payment; 0 for no limit. */
+  maxOpenOrdersPerCustomer: number;
+}
+
+export const CARD_GATEWAYS = ['simulated'] as const;
+export type CardGatewayName = (typeof CARD_GATEWAYS)[number];
+
+export interface PaymentsConfig {
+  cardGateway: CardGatewayName;
 }
 
 export class ConfigError extends Error {
@@ -104,13 +154,63 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     trustProxy: trustProxy(env, 'TRUST_PROXY'),
-    loginRateLimit: {
-      max: integer(env, 'LOGIN_RATE_LIMIT_MAX', 10, 1, 10_000),
-      windowMs: integer(env, 'LOGIN_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000),
+    http: {
+      requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 600_000),
+      headersTimeoutMs: integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+      connectionTimeoutMs: integer(env, 'CONNECTION_TIMEOUT_MS', 60_000, 100, 3_600_000),
+    },
+    metrics: {
+      token: optionalSecret(env, 'METRICS_TOKEN'),
+      port: text(env, 'METRICS_PORT') === null ? null : integer(env, 'METRICS_PORT', 0, 1, 65535),
+    },
+    rateLimits: rateLimits(env, production),
+    accessRevocationRefreshMs: integer(env, 'ACCESS_REVOCATION_REFRESH_MS', 1000, 50, 60_000),
+    orders: {
+      paymentTimeoutSeconds: integer(env, 'ORDER_PAYMENT_TIMEOUT_SECONDS', 900, 1, 30 * 86_400),
+      maxOpenOrdersPerCustomer: integer(env, 'MAX_OPEN_ORDERS_PER_CUSTOMER', 5, 0, 10_000),
+    },
+    payments: {
+      cardGateway: cardGateway(env, production),
     },
   };
   checkTopology(config);
+  checkProductionSafety(config);
   return config;
+}
+
+function rateLimits(env: Env, production: boolean): RateLimitsConfig {
+  const loginWindowMs = integer(env, 'LOGIN_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000);
+  return {
+    login: { max: integer(env, 'LOGIN_RATE_LIMIT_MAX', 10, 0, 1_000_000), windowMs: loginWindowMs },
+    loginAddress: { max: integer(env, 'LOGIN_ADDRESS_RATE_LIMIT_MAX', 30, 0, 1_000_000), windowMs: loginWindowMs },
+    registration: {
+      max: integer(env, 'REGISTRATION_RATE_LIMIT_MAX', 20, 0, 1_000_000),
+      windowMs: integer(env, 'REGISTRATION_RATE_LIMIT_WINDOW_MS', 3_600_000, 1000, 86_400_000),
+    },
+    global: {
+      max: integer(env, 'RATE_LIMIT_MAX', production ? 1200 : 0, 0, 10_000_000),
+      windowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000),
+    },
+  };
+}
+
+// Production must not start on a configuration anyone could guess: secrets that forge tokens, and
+// a card gateway nobody chose.
+function checkProductionSafety(config: AppConfig): void {
+  if (config.env !== 'production') return;
+  if (config.jwtSecret !== null && config.jwtSecret === config.serviceTokenSecret) {
+    throw new ConfigError('JWT_SECRET and SERVICE_TOKEN_SECRET must differ: one signs user tokens, the other service tokens');
+  }
+  if (config.metrics.token !== null && [config.jwtSecret, config.serviceTokenSecret].includes(config.metrics.token)) {
+    throw new ConfigError('METRICS_TOKEN must differ from JWT_SECRET and SERVICE_TOKEN_SECRET');
+  }
+}
+
+function cardGateway(env: Env, production: boolean): CardGatewayName {
+  if (production && text(env, 'CARD_GATEWAY') === null) {
+    throw new ConfigError(`CARD_GATEWAY is required when NODE_ENV=production (one of ${CARD_GATEWAYS.join(', ')})`);
+  }
+  return oneOf(env, 'CARD_GATEWAY', CARD_GATEWAYS, 'simulated');
 }
 
 // A module served here and elsewhere splits its traffic by weight; without one it is ambiguous.
@@ -179,13 +279,26 @@ function postgresUrl(env: Env, name: string): string | null {
   return value;
 }
 
-function secret(env: Env, name: string, required: boolean): string | null {
+function secret(env: Env, name: string, production: boolean): string | null {
   const value = text(env, name);
   if (value === null) {
-    if (required) throw new ConfigError(`${name} is required when NODE_ENV=production`);
+    if (production) throw new ConfigError(`${name} is required when NODE_ENV=production`);
     return null; // generated and kept in DATA_DIR (see platform/secrets.ts)
   }
   if (value.length < 32) throw new ConfigError(`${name} must be at least 32 characters long`);
+  if (production) {
+    const weakness = secretWeakness(value);
+    if (weakness) throw new ConfigError(`${name} ${weakness}; generate one with: openssl rand -base64 48`);
+  }
+  return value;
+}
+
+function optionalSecret(env: Env, name: string): string | null {
+  const value = text(env, name);
+  if (value === null) return null;
+  if (value.length < 32) throw new ConfigError(`${name} must be at least 32 characters long`);
+  const weakness = secretWeakness(value);
+  if (weakness) throw new ConfigError(`${name} ${weakness}; generate one with: openssl rand -base64 48`);
   return value;
 }
 

@@ -6,7 +6,11 @@ import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/platform/logging/logger.js';
 import { createTestDatabase } from './test-database.js';
 
-export const TEST_SECRETS = { jwtSecret: 'test-jwt-secret-that-is-long-enough-0123456789', serviceTokenSecret: 'test-service-secret-long-enough-0123456789' };
+// Random-looking, as production requires (child processes of the e2e tests run in production mode).
+export const TEST_SECRETS = {
+  jwtSecret: 'ux2vS-EKLX57BFcPh00fIEBoTe3ofMUWJEsUgvhbbdJSlTW8',
+  serviceTokenSecret: 'XkC3gunl-bxx4sKl8wsUQhuA8mbf0uGRDAG_TIt9EdiBW__4',
+};
 
 export interface TestAppOptions {
   env?: Record<string, string>;

@@ -45,6 +45,7 @@ async function startProcesses(databaseUrl: string, plans: ProcessPlan[], extraEn
       DATA_DIR: dataDir,
       JWT_SECRET: TEST_SECRETS.jwtSecret,
       SERVICE_TOKEN_SECRET: TEST_SECRETS.serviceTokenSecret,
+      CARD_GATEWAY: 'simulated',
       EVENTS_POLLING_INTERVAL_SECONDS: '0.5',
       EVENTS_RETRY_DELAY_SECONDS: '1',
       EVENTS_RETRY_DELAY_MAX_SECONDS: '2',

@@ -27,7 +27,7 @@ export function usersRoutes(service: UsersService, config: AppConfig) {
 
     // Failed sign-ins are limited per client address and account, so guessing one account's
     // password is slowed without locking out other accounts behind the same address.
-    const throttle = createLoginThrottle(config.loginRateLimit);
+    const throttle = createLoginThrottle(config.rateLimits.login);
     server.post(
       '/api/v1/auth/login',
       { schema: { tags: ['auth'], summary: 'Exchange email and password for an access token', body: LoginBody, response: { 200: AccessToken } } },
