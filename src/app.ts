@@ -3,6 +3,8 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { PgBoss } from 'pg-boss';
 import type { AppConfig, RemoteModule } from './config.js';
+import { createAccessRevocations } from './platform/access/access-revocations.js';
+import { accessRevocationSubscription } from './platform/access/record-status-change.js';
 import { connectDatabase, type Database } from './platform/db/database.js';
 import { ensureModuleRoles, moduleRole } from './platform/db/module-roles.js';
 import { EventBus } from './platform/events/event-bus.js';
@@ -24,7 +26,10 @@ import { createRemoteContract } from './platform/remote/remote-contract.js';
 import { ordersModule } from './modules/orders/index.js';
 import { paymentsModule } from './modules/payments/index.js';
 import { productsModule } from './modules/products/index.js';
-import { usersModule } from './modules/users/index.js';
+import { USERS_EVENTS, usersModule } from './modules/users/index.js';
+
+/** The name the platform's own subscriptions run under (their inbox is in schema `platform`). */
+const PLATFORM = 'platform';
 
 /** Every module of the application, hosted here or not (their events form the catalog). */
 export const ALL_MODULES: readonly ModuleDefinition[] = [
@@ -95,6 +100,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     ]),
   );
   const databaseOf = (module: string) => {
+    if (module === PLATFORM) return database.db;
     const moduleDatabase = moduleDatabases.get(module);
     if (!moduleDatabase) throw new Error(`module ${module} is not hosted by this process`);
     return moduleDatabase.db;
@@ -120,7 +126,20 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   installValidation(server);
   installErrorHandling(server);
   await registerDocs(server);
-  await server.register(authPlugin, { secret: options.secrets.jwtSecret, accessTokenTtlSeconds: config.accessTokenTtlSeconds });
+  const revocations = createAccessRevocations({
+    db: database.db,
+    refreshMs: config.accessRevocationRefreshMs,
+    logger: logger.child({ component: 'access' }),
+  });
+  // Every process feeds the view (whichever gets the event) and reads it, wherever users lives.
+  if (bus.matchingTypes(USERS_EVENTS.userStatusChanged).length > 0) {
+    bus.subscribe(accessRevocationSubscription(USERS_EVENTS.userStatusChanged));
+  }
+  await server.register(authPlugin, {
+    secret: options.secrets.jwtSecret,
+    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+    revocations,
+  });
   await registerMetrics(server);
   await registerHealth(server, {
     database: async () => {
@@ -188,6 +207,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     if (hostedDefinitions.includes(definition)) continue;
     for (const { name, pattern } of definition.subscriptions ?? []) bus.declare({ module: definition.name, name, pattern });
   }
+  await revocations.start();
   await bus.start();
   for (const start of starters) await start();
   await server.ready();
@@ -196,6 +216,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const close = () => {
     closing ??= (async () => {
       await server.close();
+      revocations.stop();
       await bus.stop(config.shutdownTimeoutMs);
       await Promise.all([...moduleDatabases.values()].map((moduleDatabase) => moduleDatabase.close()));
       await database.close();

@@ -1,7 +1,7 @@
 // The payments module as the platform hosts it.
 import type { ModuleContext, ModuleDefinition } from '../../platform/modules/module-definition.js';
 import type { CardGateway } from './domain/card-gateway.js';
-import { createSimulatedCardGateway } from './domain/simulated-card-gateway.js';
+import { configuredCardGateway } from './configured-card-gateway.js';
 import { PAYMENTS_EVENTS } from './events.js';
 import { orderCancelledSubscription } from './handlers/order-cancelled.handler.js';
 import { orderPaidSubscription } from './handlers/order-paid.handler.js';
@@ -12,12 +12,12 @@ import { paymentsRoutes } from './http/payments.routes.js';
 import { createPaymentsService } from './payments.service.js';
 
 export interface PaymentsModuleOptions {
-  /** Who moves the money. The simulated gateway by default; a real provider plugs in here. */
+  /** Who moves the money. The one CARD_GATEWAY names by default; a real provider plugs in here. */
   gateway?: (context: ModuleContext) => CardGateway;
 }
 
 export function createPaymentsModule(options: PaymentsModuleOptions = {}): ModuleDefinition {
-  const gatewayFor = options.gateway ?? (() => createSimulatedCardGateway());
+  const gatewayFor = options.gateway ?? configuredCardGateway;
   return {
     name: 'payments',
     schema: 'payments',

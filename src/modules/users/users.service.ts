@@ -62,8 +62,13 @@ export function createUsersService(context: ModuleContext) {
     return user;
   }
 
-  async function update(caller: AuthenticatedUser, id: string, changes: { email?: string; username?: string }): Promise<UserRow> {
-    await getVisible(caller, id);
+  async function update(
+    caller: AuthenticatedUser,
+    id: string,
+    { currentPassword, ...changes }: { email?: string; username?: string; currentPassword?: string },
+  ): Promise<UserRow> {
+    const target = await getVisible(caller, id);
+    if (changes.email !== undefined && changes.email !== target.email) await reauthenticate(caller, currentPassword);
     return refusingTaken(() =>
       transaction(async (tx, publish) => {
         const user = await updateUser(tx, id, changes);
@@ -72,6 +77,20 @@ export function createUsersService(context: ModuleContext) {
         return user;
       }),
     );
+  }
+
+  // The email is how an account is recovered and signed into: moving it takes the password of
+  // whoever asks (the user, or the admin acting), so a stolen token alone cannot take the account.
+  async function reauthenticate(caller: AuthenticatedUser, currentPassword: string | undefined): Promise<void> {
+    if (currentPassword === undefined) {
+      throw problem.badRequest('Changing the email requires your current password', [
+        { path: 'currentPassword', message: 'is required to change the email' },
+      ]);
+    }
+    const self = await findUserById(db, caller.sub);
+    if (!self || !(await verifyPassword(self.passwordHash, currentPassword))) {
+      throw problem.forbidden('The current password is incorrect');
+    }
   }
 
   async function changeStatus(id: string, status: UserStatus): Promise<UserRow> {

@@ -3,6 +3,7 @@
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { AccessRevocations } from '../access/access-revocations.js';
 import { problem } from './problem.js';
 
 export const ROLES = ['customer', 'admin'] as const;
@@ -11,6 +12,8 @@ export type Role = (typeof ROLES)[number];
 export interface AuthenticatedUser {
   sub: string;
   role: Role;
+  /** When the token was issued (seconds since the epoch); set on every verified token. */
+  iat?: number;
 }
 
 declare module '@fastify/jwt' {
@@ -30,6 +33,8 @@ declare module 'fastify' {
 export interface AuthOptions {
   secret: string;
   accessTokenTtlSeconds: number;
+  /** Users whose tokens stop working before they expire (suspended, deactivated). */
+  revocations: Pick<AccessRevocations, 'refusal'>;
 }
 
 export const authPlugin = fp<AuthOptions>(
@@ -37,7 +42,8 @@ export const authPlugin = fp<AuthOptions>(
     await server.register(fastifyJwt, {
       secret: options.secret,
       sign: { algorithm: 'HS256', expiresIn: options.accessTokenTtlSeconds },
-      verify: { algorithms: ['HS256'] },
+      // A token without `exp` would work forever; without `iat` it could not be revoked.
+      verify: { algorithms: ['HS256'], requiredClaims: ['sub', 'iat', 'exp'] },
     });
     server.decorate('authenticate', async (request: FastifyRequest) => {
       try {
@@ -46,6 +52,8 @@ export const authPlugin = fp<AuthOptions>(
         throw problem.unauthorized('A valid bearer token is required');
       }
       if (!ROLES.includes(request.user.role)) throw problem.unauthorized('A valid bearer token is required');
+      const refusal = options.revocations.refusal(request.user.sub, request.user.iat ?? 0);
+      if (refusal) throw problem.unauthorized(refusal);
     });
     server.decorate('signAccessToken', (user: AuthenticatedUser) => server.jwt.sign({ sub: user.sub, role: user.role }));
   },

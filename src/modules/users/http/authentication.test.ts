@@ -37,6 +37,9 @@ describe('authentication of users routes', () => {
     ['an expired token', () => `Bearer ${jwt({ sub: user.id, role: 'customer', iat: now() - 1200, exp: now() - 600 }, TEST_SECRETS.jwtSecret)}`],
     ['an unsigned token (alg none)', () => `Bearer ${jwt({ sub: user.id, role: 'admin', iat: now(), exp: now() + 600 }, '', { alg: 'none', typ: 'JWT' }).replace(/[^.]+$/, '')}`],
     ['a token with a role that does not exist', () => `Bearer ${jwt({ sub: user.id, role: 'superuser', iat: now(), exp: now() + 600 }, TEST_SECRETS.jwtSecret)}`],
+    // Correctly signed, but it would never expire, or could not be dated against a revocation.
+    ['a token without exp', () => `Bearer ${jwt({ sub: user.id, role: 'customer', iat: now() }, TEST_SECRETS.jwtSecret)}`],
+    ['a token without iat', () => `Bearer ${jwt({ sub: user.id, role: 'customer', exp: now() + 600 }, TEST_SECRETS.jwtSecret)}`],
     ['a token whose signature was altered', () => `Bearer ${alterSignature(user.token)}`],
   ];
 

@@ -48,7 +48,7 @@ describe('users events', () => {
   it('publishes users.user-updated with the new username and email when a profile changes', async () => {
     const user = await registerAndLogin(client);
     const next = newUserInput();
-    expect((await client.inject({ method: 'PATCH', url: `/api/v1/users/${user.id}`, headers: user.auth, payload: { username: next.username, email: next.email } })).statusCode).toBe(200);
+    expect((await client.inject({ method: 'PATCH', url: `/api/v1/users/${user.id}`, headers: user.auth, payload: { username: next.username, email: next.email, currentPassword: user.password } })).statusCode).toBe(200);
     const [event] = await eventually('users.user-updated', user.id);
     expect(event).toMatchObject({ type: 'users.user-updated', version: 1, source: 'users' });
     expect(event!.data).toEqual({ userId: user.id, username: next.username, email: next.email });

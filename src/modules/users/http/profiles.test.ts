@@ -75,7 +75,7 @@ describe('profiles', () => {
     it('changes the caller’s username and email and answers 200 with the new profile', async () => {
       const user = await registerAndLogin(client);
       const next = newUserInput();
-      const response = await patch(user.id, user.auth, { username: next.username, email: next.email });
+      const response = await patch(user.id, user.auth, { username: next.username, email: next.email, currentPassword: user.password });
       expect(response.statusCode).toBe(200);
       const body = response.json();
       expect(body).toMatchObject({ id: user.id, username: next.username, email: next.email, role: 'customer', status: 'active' });
@@ -95,7 +95,7 @@ describe('profiles', () => {
     it('lower-cases and trims a new email and trims a new username', async () => {
       const user = await registerAndLogin(client);
       const next = newUserInput();
-      const response = await patch(user.id, user.auth, { email: ` ${next.email.toUpperCase()}  `, username: `  ${next.username} ` });
+      const response = await patch(user.id, user.auth, { email: ` ${next.email.toUpperCase()}  `, username: `  ${next.username} `, currentPassword: user.password });
       expect(response.statusCode).toBe(200);
       expect(response.json()).toMatchObject({ email: next.email, username: next.username });
     });
@@ -103,7 +103,7 @@ describe('profiles', () => {
     it('signs the user in with the new email, and no longer with the old one', async () => {
       const user = await registerAndLogin(client);
       const next = newUserInput();
-      expect((await patch(user.id, user.auth, { email: next.email })).statusCode).toBe(200);
+      expect((await patch(user.id, user.auth, { email: next.email, currentPassword: user.password })).statusCode).toBe(200);
       const login = (email: string) => client.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: user.password } });
       expect((await login(next.email)).statusCode).toBe(200);
       expectProblem(await login(user.email), 401);
@@ -114,6 +114,32 @@ describe('profiles', () => {
       const response = await patch(user.id, user.auth, { username: user.username, email: user.email.toUpperCase() });
       expect(response.statusCode).toBe(200);
       expect(response.json()).toMatchObject({ username: user.username, email: user.email });
+    });
+
+    it('refuses to change the email without the current password, with 400 naming currentPassword, and changes nothing', async () => {
+      const user = await registerAndLogin(client);
+      const body = expectProblem(await patch(user.id, user.auth, { email: newUserInput().email }), 400, ['currentPassword']);
+      expect(body.detail).toBe('Changing the email requires your current password');
+      const me = await client.inject({ url: '/api/v1/users/me', headers: user.auth });
+      expect(me.json().email).toBe(user.email);
+    });
+
+    it('refuses a wrong current password with 403 and changes nothing: a stolen token alone cannot move the account', async () => {
+      const user = await registerAndLogin(client);
+      const next = newUserInput();
+      const body = expectProblem(await patch(user.id, user.auth, { email: next.email, username: next.username, currentPassword: 'not-the-password' }), 403);
+      expect(body.detail).toBe('The current password is incorrect');
+      const me = await client.inject({ url: '/api/v1/users/me', headers: user.auth });
+      expect(me.json()).toMatchObject({ email: user.email, username: user.username });
+    });
+
+    it('asks an admin changing another user’s email for the admin’s own password', async () => {
+      const user = await registerAndLogin(client);
+      const next = newUserInput();
+      expectProblem(await patch(user.id, admin, { email: next.email, currentPassword: user.password }), 403);
+      const response = await patch(user.id, admin, { email: next.email, currentPassword: TEST_ADMIN.password });
+      expect(response.statusCode).toBe(200);
+      expect(response.json().email).toBe(next.email);
     });
 
     it('lets an admin change another user', async () => {
@@ -146,7 +172,7 @@ describe('profiles', () => {
     it('answers 409 when the email is taken, in any letter case', async () => {
       const user = await registerAndLogin(client);
       const other = await registerAndLogin(client);
-      const body = expectProblem(await patch(user.id, user.auth, { email: other.email.toUpperCase() }), 409);
+      const body = expectProblem(await patch(user.id, user.auth, { email: other.email.toUpperCase(), currentPassword: user.password }), 409);
       expect(body.detail).toBe('This email is already registered');
       const me = await client.inject({ url: '/api/v1/users/me', headers: user.auth });
       expect(me.json().email).toBe(user.email);

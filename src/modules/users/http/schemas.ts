@@ -39,7 +39,13 @@ export const AccessToken = Type.Object({
 });
 
 export const UpdateUserBody = Type.Object(
-  { email: Type.Optional(Email), username: Type.Optional(Username) },
+  {
+    email: Type.Optional(Email),
+    username: Type.Optional(Username),
+    currentPassword: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 128, description: 'your own password, required to change the email' }),
+    ),
+  },
   { additionalProperties: false, minProperties: 1 },
 );
 
