@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
+import { SAFE_PRODUCTION_ENV } from '../test/support/production-env.js';
 
 describe('loadConfig', () => {
   it('defaults to every module, port 3000 on loopback and the embedded database', () => {
@@ -10,8 +11,7 @@ describe('loadConfig', () => {
   });
 
   it('listens on all interfaces in production', () => {
-    const secrets = { JWT_SECRET: 'x'.repeat(32), SERVICE_TOKEN_SECRET: 'y'.repeat(32) };
-    expect(loadConfig({ NODE_ENV: 'production', ...secrets }).host).toBe('0.0.0.0');
+    expect(loadConfig(SAFE_PRODUCTION_ENV).host).toBe('0.0.0.0');
   });
 
   it('parses REMOTE_MODULES with several instances and a weight', () => {
