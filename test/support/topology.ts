@@ -6,6 +6,7 @@ import path from 'node:path';
 import { splitLayout } from '../../tools/split-layout.js';
 import { runTypeScript, type Child } from './child-process.js';
 import { freePort } from './free-port.js';
+import { SAFE_PRODUCTION_ENV } from './production-env.js';
 import { TEST_SECRETS } from './test-app.js';
 
 export interface Topology {
@@ -46,9 +47,13 @@ async function startProcesses(databaseUrl: string, plans: ProcessPlan[], extraEn
       JWT_SECRET: TEST_SECRETS.jwtSecret,
       SERVICE_TOKEN_SECRET: TEST_SECRETS.serviceTokenSecret,
       CARD_GATEWAY: 'simulated',
+      METRICS_TOKEN: SAFE_PRODUCTION_ENV.METRICS_TOKEN,
       EVENTS_POLLING_INTERVAL_SECONDS: '0.5',
       EVENTS_RETRY_DELAY_SECONDS: '1',
       EVENTS_RETRY_DELAY_MAX_SECONDS: '2',
+      // Every request of the tests and benchmarks comes from 127.0.0.1: the production limit per
+      // address would throttle the harness, not a client. Tests of the limit pass their own.
+      RATE_LIMIT_MAX: '0',
       ...extraEnv,
       ...plan.env,
       PORT: String(plan.port),
@@ -81,7 +86,8 @@ export async function startMonolith(databaseUrl: string, env: Record<string, str
 
 export async function startSplit(databaseUrl: string, env: Record<string, string> = {}): Promise<Topology> {
   const [gateway, orders, payments] = [await freePort(), await freePort(), await freePort()];
-  return startProcesses(databaseUrl, splitLayout(gateway, { orders: orders!, payments: payments! }), env);
+  const plans = splitLayout(gateway, { orders: orders!, payments: payments! });
+  return startProcesses(databaseUrl, plans.map((plan) => (plan.name === 'gateway' ? plan : behindGateway(plan))), env);
 }
 
 /** A monolith that sends `weight`% of the products module's traffic to a second process hosting products. */
@@ -91,8 +97,14 @@ export async function startCanary(databaseUrl: string, weight: number, env: Reco
     databaseUrl,
     [
       { name: 'gateway', port: gateway, env: { REMOTE_MODULES: `products=http://127.0.0.1:${products}@${weight}` } },
-      { name: 'products', port: products, env: { MODULES: 'products', TRUST_PROXY: '127.0.0.1' } },
+      behindGateway({ name: 'products', port: products, env: { MODULES: 'products', TRUST_PROXY: '127.0.0.1' } }),
     ],
     env,
   );
+}
+
+// Requests per client address are counted where clients connect: a process that only receives the
+// gateway's forwarded requests would count each of them a second time under the same client key.
+function behindGateway(plan: ProcessPlan): ProcessPlan {
+  return { ...plan, env: { ...plan.env, RATE_LIMIT_MAX: '0' } };
 }

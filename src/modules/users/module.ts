@@ -1,8 +1,9 @@
 // The users module as the platform hosts it.
 import type { ModuleDefinition } from '../../platform/modules/module-definition.js';
-import type { UsersApi } from './contract.js';
+import { usersContractMethods, type UsersApi } from './contract.js';
 import { findUsernames } from './db/users.repository.js';
 import { USERS_EVENTS } from './events.js';
+import { createAbuseLimits } from './http/abuse-limits.js';
 import { usersRoutes } from './http/users.routes.js';
 import { createUsersService } from './users.service.js';
 
@@ -12,7 +13,7 @@ export const usersModule: ModuleDefinition<UsersApi> = {
   routePrefixes: ['/api/v1/users', '/api/v1/auth'],
   publishes: Object.values(USERS_EVENTS),
   needs: [],
-  contract: { getPublicProfiles: { idempotent: true } },
+  contract: usersContractMethods,
   create(context) {
     const service = createUsersService(context);
     const api: UsersApi = {
@@ -20,7 +21,7 @@ export const usersModule: ModuleDefinition<UsersApi> = {
     };
     return {
       api,
-      routes: usersRoutes(service, context.config),
+      routes: usersRoutes(service, context.config, createAbuseLimits(context.rateLimiter, context.config.rateLimits)),
       onStart: async () => {
         if (context.config.admin) await service.bootstrapAdmin(context.config.admin);
       },

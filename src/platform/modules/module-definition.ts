@@ -4,8 +4,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppConfig } from '../../config.js';
 import type { Db, Tx } from '../db/database.js';
-import type { Publish, Subscription } from '../events/event-bus.js';
+import type { EventHandler, Publish, Schedule, Subscription } from '../events/event-bus.js';
 import type { Logger } from '../logging/logger.js';
+import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 import type { ContractMethods } from '../remote/contract-methods.js';
 
 export interface ModuleContext {
@@ -13,13 +14,24 @@ export interface ModuleContext {
   /** A child logger named after the module. */
   logger: Logger;
   db: Db;
-  /** Runs `work` in one transaction; events published through it commit with the change. */
-  transaction<T>(work: (tx: Tx, publish: Publish) => Promise<T>): Promise<T>;
+  /** Runs `work` in one transaction; events published and timers scheduled through it commit with the change. */
+  transaction<T>(work: (tx: Tx, publish: Publish, schedule: Schedule) => Promise<T>): Promise<T>;
   /** Contract implementations of the modules listed in `needs`, by module name. */
   contracts: Readonly<Record<string, unknown>>;
+  /** Per-client-address limits counted in the platform's database, shared by every replica. */
+  rateLimiter: RateLimiter;
 }
 
 export type ModuleSubscription = Omit<Subscription, 'module' | 'schema'>;
+
+/** Delayed work of the module's own, scheduled with `schedule` and handled once, like an event. */
+export interface ModuleTimer {
+  /** Unique within the module, kebab-case, e.g. `expire-unpaid-order`. */
+  name: string;
+  /** How long after being scheduled it fires, read from the settings of the hosting process. */
+  afterSeconds(config: AppConfig): number;
+  handler: EventHandler;
+}
 
 export interface HostedModule<Api = unknown> {
   /** The contract other modules call; absent when the module offers none. */
@@ -48,6 +60,8 @@ export interface ModuleDefinition<Api = unknown> {
    * while the module's own process is down wait for it instead of being lost.
    */
   subscriptions?: readonly ModuleSubscription[];
+  /** Timers, declared here for the same reason as subscriptions: every process keeps their queues. */
+  timers?: readonly ModuleTimer[];
   /** The methods of the contract it offers, so it can be served to and called from other processes. */
   contract?: ContractMethods<Api>;
   create(context: ModuleContext): HostedModule<Api>;

@@ -7,50 +7,46 @@ import { HttpProblem } from '../../../platform/http/problem.js';
 import type { AppConfig } from '../../../config.js';
 import type { AddressRow } from '../db/schema.js';
 import { toUserView } from '../domain/user.js';
-import { createLoginThrottle } from './login-throttle.js';
 import type { UsersService } from '../users.service.js';
+import type { AbuseLimits } from './abuse-limits.js';
 import { AccessToken, Address, AddressBody, LoginBody, RegisterBody, StatusBody, UpdateUserBody, User, UserIdParams } from './schemas.js';
 
 const bearer = [{ bearerAuth: [] }];
 const tags = ['users'];
 
-export function usersRoutes(service: UsersService, config: AppConfig) {
+export function usersRoutes(service: UsersService, config: AppConfig, limits: AbuseLimits) {
   return async function routes(instance: FastifyInstance): Promise<void> {
     const server = instance.withTypeProvider<TypeBoxTypeProvider>();
     const authenticated = [server.authenticate];
 
     server.post(
       '/api/v1/users',
-      { schema: { tags, summary: 'Register a customer account', body: RegisterBody, response: { 201: User } } },
+      {
+        // Every attempt counts, invalid or refused ones too: "already registered" answers tell
+        // which emails have accounts, so probing for them is limited as well as creating them.
+        onRequest: async (request) => limits.countRegistration(request.ip),
+        schema: { tags, summary: 'Register a customer account', body: RegisterBody, response: { 201: User } },
+      },
       async (request, reply) => reply.code(201).send(toUserView(await service.register(request.body))),
     );
 
-    // Failed sign-ins are limited per client address and account, so guessing one account's
-    // password is slowed without locking out other accounts behind the same address.
-    const throttle = createLoginThrottle(config.rateLimits.login);
     server.post(
       '/api/v1/auth/login',
       { schema: { tags: ['auth'], summary: 'Exchange email and password for an access token', body: LoginBody, response: { 200: AccessToken } } },
       async (request) => {
         const { email, password } = request.body;
-        const key = `${request.ip}|${email}`;
-        const retryAfter = throttle.attempt(key);
-        if (retryAfter > 0) {
-          throw new HttpProblem(429, `Too many failed sign-ins for this account; retry in ${retryAfter} seconds`, {
-            headers: { 'retry-after': String(retryAfter) },
-          });
-        }
+        const signIn = await limits.startSignIn(request.ip, email);
         try {
           const user = await service.authenticate(email, password);
-          throttle.forgive(key);
+          await signIn.notAWrongGuess();
           return {
             accessToken: server.signAccessToken({ sub: user.id, role: user.role }),
             tokenType: 'Bearer' as const,
             expiresIn: config.accessTokenTtlSeconds,
           };
         } catch (error) {
-          // Only a wrong email or password counts against the limit.
-          if (!(error instanceof HttpProblem && error.status === 401)) throttle.forgive(key);
+          // Only a wrong email or password counts against the limits.
+          if (!(error instanceof HttpProblem && error.status === 401)) await signIn.notAWrongGuess();
           throw error;
         }
       },
