@@ -1,6 +1,6 @@
 // The users module's use cases. HTTP-free: routes translate requests into these calls.
 import { uniqueViolation } from '../../platform/db/errors.js';
-import { problem } from '../../platform/http/problem.js';
+import { HttpProblem, problem } from '../../platform/http/problem.js';
 import type { AuthenticatedUser } from '../../platform/http/auth.js';
 import type { ModuleContext } from '../../platform/modules/module-definition.js';
 import {
@@ -19,6 +19,13 @@ import { USERS_EVENTS, type UserRegistered, type UserStatusChanged, type UserUpd
 import type { SortKey } from '../../platform/http/pagination.js';
 
 export type UsersService = ReturnType<typeof createUsersService>;
+
+/** A wrong current password: a guess at the password, limited like a failed sign-in. */
+export class IncorrectCurrentPassword extends HttpProblem {
+  constructor() {
+    super(403, 'The current password is incorrect');
+  }
+}
 
 export function createUsersService(context: ModuleContext) {
   const { db, transaction, logger } = context;
@@ -89,7 +96,7 @@ export function createUsersService(context: ModuleContext) {
     }
     const self = await findUserById(db, caller.sub);
     if (!self || !(await verifyPassword(self.passwordHash, currentPassword))) {
-      throw problem.forbidden('The current password is incorrect');
+      throw new IncorrectCurrentPassword();
     }
   }
 

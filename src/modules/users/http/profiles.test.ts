@@ -133,6 +133,15 @@ describe('profiles', () => {
       expect(me.json()).toMatchObject({ email: user.email, username: user.username });
     });
 
+    it('limits guesses at the current password like failed sign-ins: 429 with retry-after after 10', async () => {
+      const user = await registerAndLogin(client);
+      const guess = () => patch(user.id, user.auth, { email: newUserInput().email, currentPassword: 'a-wrong-guess' });
+      for (let attempt = 1; attempt <= 10; attempt++) expectProblem(await guess(), 403);
+      const refused = await guess();
+      expectProblem(refused, 429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    });
+
     it('asks an admin changing another user’s email for the admin’s own password', async () => {
       const user = await registerAndLogin(client);
       const next = newUserInput();

@@ -7,7 +7,7 @@ import { HttpProblem } from '../../../platform/http/problem.js';
 import type { AppConfig } from '../../../config.js';
 import type { AddressRow } from '../db/schema.js';
 import { toUserView } from '../domain/user.js';
-import type { UsersService } from '../users.service.js';
+import { IncorrectCurrentPassword, type UsersService } from '../users.service.js';
 import type { AbuseLimits } from './abuse-limits.js';
 import { AccessToken, Address, AddressBody, LoginBody, RegisterBody, StatusBody, UpdateUserBody, User, UserIdParams } from './schemas.js';
 
@@ -67,7 +67,19 @@ export function usersRoutes(service: UsersService, config: AppConfig, limits: Ab
     server.patch(
       '/api/v1/users/:id',
       { onRequest: authenticated, schema: { tags, summary: 'Change username or email', security: bearer, params: UserIdParams, body: UpdateUserBody, response: { 200: User } } },
-      async (request) => toUserView(await service.update(request.user, request.params.id, request.body)),
+      async (request) => {
+        if (request.body.currentPassword === undefined) return toUserView(await service.update(request.user, request.params.id, request.body));
+        // Someone holding a stolen token could otherwise guess the password here without limit.
+        const guess = await limits.startSignIn(request.ip, `account:${request.user.sub}`);
+        try {
+          const user = await service.update(request.user, request.params.id, request.body);
+          await guess.notAWrongGuess();
+          return toUserView(user);
+        } catch (error) {
+          if (!(error instanceof IncorrectCurrentPassword)) await guess.notAWrongGuess();
+          throw error;
+        }
+      },
     );
 
     server.patch(
