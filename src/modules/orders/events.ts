@@ -17,6 +17,11 @@ export interface OrderCancelled {
   orderId: string;
   customerId: string;
   previousStatus: 'pending' | 'awaiting_payment';
+  /**
+   * `requested` by the customer (or an admin), or `payment_timeout` when the payment window
+   * closed. Optional: events stored before it existed have none.
+   */
+  reason?: 'requested' | 'payment_timeout';
 }
 
 export interface OrderPaid {

@@ -7,7 +7,7 @@ import type { ProductsApi } from '../products/index.js';
 import type { UsersApi } from '../users/index.js';
 import { composeOrder } from './compose-order.js';
 import { callContract } from './contract-call.js';
-import { findOrder, insertOrder, listOrders, lockOrder, updateStatus } from './db/orders.repository.js';
+import { countOpenOrders, findOrder, insertOrder, listOrders, lockCustomerPlacements, lockOrder, updateStatus } from './db/orders.repository.js';
 import type { Order, ShippingAddress } from './domain/order.js';
 import { MAX_LINE_QUANTITY, mergeLines, priceLines, type RequestedLine } from './domain/order-lines.js';
 import { transition, type OrderStatus } from './domain/order-status.js';
@@ -17,6 +17,7 @@ export type OrdersService = ReturnType<typeof createOrdersService>;
 
 export function createOrdersService(context: ModuleContext) {
   const { db, transaction, logger } = context;
+  const { maxOpenOrdersPerCustomer } = context.config.orders;
   const products = context.contracts.products as ProductsApi;
   const users = context.contracts.users as UsersApi;
 
@@ -49,6 +50,15 @@ export function createOrdersService(context: ModuleContext) {
     }
 
     return transaction(async (tx, publish) => {
+      if (maxOpenOrdersPerCustomer > 0) {
+        // Serialised per customer: concurrent placements count one after another, never all
+        // below the cap at once.
+        await lockCustomerPlacements(tx, caller.sub);
+        const open = await countOpenOrders(tx, caller.sub);
+        if (open >= maxOpenOrdersPerCustomer) {
+          throw problem.conflict(`You have ${open} unpaid orders; pay or cancel one first`);
+        }
+      }
       const order = await insertOrder(tx, {
         customerId: caller.sub,
         items: pricing.lines,
@@ -99,6 +109,7 @@ export function createOrdersService(context: ModuleContext) {
         orderId: id,
         customerId: order.customerId,
         previousStatus: order.status as OrderCancelled['previousStatus'],
+        reason: 'requested',
       } satisfies OrderCancelled);
       return (await findOrder(tx, id))!;
     });

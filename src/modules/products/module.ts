@@ -1,6 +1,6 @@
 // The products module as the platform hosts it.
 import type { ModuleDefinition } from '../../platform/modules/module-definition.js';
-import type { ProductsApi } from './contract.js';
+import { productsContractMethods, type ProductsApi } from './contract.js';
 import { PRODUCTS_EVENTS } from './events.js';
 import { releaseStockOnOrderCancelled } from './handlers/order-cancelled.handler.js';
 import { commitStockOnOrderPaid } from './handlers/order-paid.handler.js';
@@ -15,7 +15,7 @@ export const productsModule: ModuleDefinition<ProductsApi> = {
   routePrefixes: ['/api/v1/products'],
   publishes: Object.values(PRODUCTS_EVENTS),
   needs: [],
-  contract: { getProducts: { idempotent: true } },
+  contract: productsContractMethods,
   subscriptions: [reserveStockOnOrderPlaced, releaseStockOnOrderCancelled, commitStockOnOrderPaid, restockOnPaymentRefunded],
   create(context) {
     const service = createProductsService(context);

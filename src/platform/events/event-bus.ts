@@ -12,6 +12,11 @@
 //
 // Waking: after a commit, local workers of matching subscriptions are woken at once; workers in
 // other processes are woken by pg-boss's LISTEN/NOTIFY. Polling stays as the safety net.
+//
+// Timers: a module's own delayed work (e.g. expiring an unpaid order). Scheduling one writes a
+// pg-boss job with a start time into the timer's queue, inside the caller's transaction, so the
+// work exists exactly when the change that asked for it does; its handler then runs like an
+// event's (inbox, retries, dead letters). A delayed job sends no NOTIFY: polling finds it.
 import ee2 from 'eventemitter2';
 import { sql } from 'drizzle-orm';
 import { fromDrizzle, type Job, type JobResult, type PgBoss } from 'pg-boss';
@@ -25,10 +30,20 @@ const { EventEmitter2 } = ee2;
 
 export type Publish = (type: string, data: unknown, options?: PublishOptions) => Promise<void>;
 
+export interface ScheduleOptions {
+  /** A uuid naming this piece of work: scheduling the same id again (per timer) is a no-op. */
+  id?: string;
+}
+
+/** Schedules one of the module's own timers from the caller's transaction. */
+export type Schedule = (timer: string, data: unknown, options?: ScheduleOptions) => Promise<void>;
+
 export interface HandlerContext {
   tx: Tx;
   /** Publishes from the handler's own transaction (as the subscribing module). */
   publish: Publish;
+  /** Schedules the handling module's timers from the handler's own transaction. */
+  schedule: Schedule;
   logger: Logger;
 }
 
@@ -45,6 +60,22 @@ export interface Subscription {
   pattern: string;
   handler: EventHandler;
 }
+
+export interface Timer {
+  /** The module whose delayed work it is; its name is the prefix of its queue. */
+  module: string;
+  /** The module's Postgres schema, where its inbox lives. */
+  schema: string;
+  /** Unique within the module, kebab-case, e.g. `expire-unpaid-order`. */
+  name: string;
+  /** How long after being scheduled it fires. */
+  afterSeconds: number;
+  /** Gets an envelope whose `data` is what was scheduled and whose `id` is the work's id. */
+  handler: EventHandler;
+}
+
+/** A timer of a module hosted elsewhere: its queue is kept, its handler runs there. */
+export type DeclaredTimer = Pick<Timer, 'module' | 'name'>;
 
 export interface EventBusDeps {
   boss: PgBoss;
@@ -63,6 +94,11 @@ export function subscriptionQueue(subscription: Pick<Subscription, 'module' | 'n
   return `${subscription.module}.${subscription.name}`;
 }
 
+export function timerQueue(timer: Pick<Timer, 'module' | 'name'>): string {
+  // Subscription names have no dots, so this never names a subscription's queue.
+  return `${timer.module}.timer.${timer.name}`;
+}
+
 export function deadLetterQueue(queue: string): string {
   return `${queue}.dead-letter`;
 }
@@ -73,6 +109,8 @@ export class EventBus {
   readonly #deps: EventBusDeps;
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #declared = new Map<string, DeclaredSubscription>();
+  readonly #timers = new Map<string, Timer>();
+  readonly #declaredTimers = new Set<string>();
   readonly #wakeups = new EventEmitter2({ wildcard: true, delimiter: '.' });
   #started = false;
 
@@ -84,9 +122,9 @@ export class EventBus {
     return this.#deps.boss;
   }
 
-  /** Queue names of the subscriptions hosted by this process. */
+  /** Queue names of the subscriptions and timers hosted by this process. */
   get queues(): string[] {
-    return [...this.#subscriptions.keys()];
+    return [...this.#subscriptions.keys(), ...this.#timers.keys()];
   }
 
   subscribe(subscription: Subscription): void {
@@ -105,6 +143,20 @@ export class EventBus {
     this.#declared.set(subscriptionQueue(subscription), subscription);
   }
 
+  /** Runs a hosted module's timer here; its transactions and handlers may schedule it. */
+  handleTimer(timer: Timer): void {
+    if (this.#started) throw new Error('add timers before the bus starts');
+    const queue = timerQueue(timer);
+    if (this.#timers.has(queue)) throw new Error(`timer ${queue} is declared twice`);
+    this.#timers.set(queue, timer);
+  }
+
+  /** Keeps the queue of a timer whose module runs in another process. */
+  declareTimer(timer: DeclaredTimer): void {
+    if (this.#started) throw new Error('declare timers before the bus starts');
+    this.#declaredTimers.add(timerQueue(timer));
+  }
+
   /** The catalogued event types a pattern matches, as eventemitter2 matches them. */
   matchingTypes(pattern: string): string[] {
     const matcher = new EventEmitter2({ wildcard: true, delimiter: '.' });
@@ -113,30 +165,43 @@ export class EventBus {
   }
 
   async start(): Promise<void> {
-    const { boss, config } = this.#deps;
+    const { boss } = this.#deps;
     for (const [queue, subscription] of this.#declared) {
       if (!this.#subscriptions.has(queue)) await this.#ensureQueue(queue, subscription.pattern);
     }
+    for (const queue of this.#declaredTimers) {
+      if (!this.#timers.has(queue)) await this.#ensureQueue(queue);
+    }
     for (const [queue, subscription] of this.#subscriptions) {
       await this.#ensureQueue(queue, subscription.pattern);
-      const workerId = await boss.work<EventEnvelope>(
-        queue,
-        {
-          batchSize: 10,
-          perJobResults: true,
-          burstWhenBatchFull: true,
-          pollingIntervalSeconds: config.pollingIntervalSeconds,
-          notifyPollingIntervalSeconds: config.pollingIntervalSeconds,
-        },
-        (jobs) => this.#deliver(subscription, jobs),
-      );
+      const workerId = await this.#work(queue, subscription);
       this.#wakeups.on(subscription.pattern, () => boss.notifyWorker(workerId));
+    }
+    for (const [queue, timer] of this.#timers) {
+      await this.#ensureQueue(queue);
+      await this.#work(queue, timer);
     }
     this.#started = true;
   }
 
-  // The queue, its dead-letter queue, and its subscription to every matching event type.
-  async #ensureQueue(queue: string, pattern: string): Promise<void> {
+  async #work(queue: string, target: Subscription | Timer): Promise<string> {
+    const { config } = this.#deps;
+    return this.#deps.boss.work<EventEnvelope>(
+      queue,
+      {
+        batchSize: 10,
+        perJobResults: true,
+        burstWhenBatchFull: true,
+        pollingIntervalSeconds: config.pollingIntervalSeconds,
+        notifyPollingIntervalSeconds: config.pollingIntervalSeconds,
+      },
+      (jobs) => this.#deliver(queue, target, jobs),
+    );
+  }
+
+  // The queue, its dead-letter queue, and (for a subscription) its subscription to every
+  // matching event type.
+  async #ensureQueue(queue: string, pattern?: string): Promise<void> {
     const { boss, config } = this.#deps;
     await boss.createQueue(deadLetterQueue(queue), { retentionSeconds: DEAD_LETTER_RETENTION_SECONDS });
     await boss.createQueue(queue, {
@@ -148,6 +213,7 @@ export class EventBus {
       heartbeatSeconds: config.heartbeatSeconds,
       notify: true,
     });
+    if (pattern === undefined) return;
     for (const type of this.matchingTypes(pattern)) await boss.subscribe(type, queue);
   }
 
@@ -161,9 +227,11 @@ export class EventBus {
    * Runs `work` in one database transaction; events it publishes are stored in that same
    * transaction. `source` is the publishing module: it may publish only its own events.
    */
-  async transaction<T>(source: string, work: (tx: Tx, publish: Publish) => Promise<T>): Promise<T> {
+  async transaction<T>(source: string, work: (tx: Tx, publish: Publish, schedule: Schedule) => Promise<T>): Promise<T> {
     const published: string[] = [];
-    const result = await this.#deps.databaseOf(source).transaction((tx) => work(tx, this.#publisher(tx, source, published)));
+    const result = await this.#deps
+      .databaseOf(source)
+      .transaction((tx) => work(tx, this.#publisher(tx, source, published), this.#scheduler(tx, source)));
     this.#wake(published);
     return result;
   }
@@ -179,20 +247,31 @@ export class EventBus {
     };
   }
 
+  #scheduler(tx: Tx, module: string): Schedule {
+    return async (name, data, options = {}) => {
+      const queue = timerQueue({ module, name });
+      const timer = this.#timers.get(queue);
+      if (!timer) throw new Error(`module ${module} cannot schedule "${name}": not one of its timers hosted here`);
+      // An envelope, like an event's, so the inbox, the logs and the dead-letter tools read it alike.
+      const envelope = { ...createEnvelope(module, queue, data), ...(options.id ? { id: options.id } : {}) };
+      await this.#deps.boss.send(queue, envelope, { id: envelope.id, startAfter: timer.afterSeconds, db: fromDrizzle(tx, sql) });
+    };
+  }
+
   #wake(types: string[]): void {
     for (const type of new Set(types)) this.#wakeups.emit(type);
   }
 
-  async #deliver(subscription: Subscription, jobs: Job<EventEnvelope>[]): Promise<JobResult[]> {
+  async #deliver(queue: string, target: Subscription | Timer, jobs: Job<EventEnvelope>[]): Promise<JobResult[]> {
     const results: JobResult[] = [];
     for (const job of jobs) {
       try {
-        await this.#applyOnce(subscription, job.data);
+        await this.#applyOnce(queue, target, job.data);
         results.push({ id: job.id, status: 'completed' });
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         this.#deps.logger.warn(
-          { queue: subscriptionQueue(subscription), eventId: job.data.id, eventType: job.data.type, attempt: job.retryCount + 1, err: error },
+          { queue, eventId: job.data.id, eventType: job.data.type, attempt: job.retryCount + 1, err: error },
           'event handler failed; it will be retried or dead-lettered',
         );
         results.push({ id: job.id, status: 'failed', output: { message } });
@@ -201,16 +280,20 @@ export class EventBus {
     return results;
   }
 
-  async #applyOnce(subscription: Subscription, event: EventEnvelope): Promise<void> {
-    const queue = subscriptionQueue(subscription);
+  async #applyOnce(queue: string, target: Subscription | Timer, event: EventEnvelope): Promise<void> {
     const published: string[] = [];
-    const logger = this.#deps.logger.child({ module: subscription.module, subscription: queue, eventId: event.id });
-    await this.#deps.databaseOf(subscription.module).transaction(async (tx) => {
-      if (!(await claimInInbox(tx, subscription.schema, queue, event.id, event.type))) {
+    const logger = this.#deps.logger.child({ module: target.module, subscription: queue, eventId: event.id });
+    await this.#deps.databaseOf(target.module).transaction(async (tx) => {
+      if (!(await claimInInbox(tx, target.schema, queue, event.id, event.type))) {
         logger.debug({ eventType: event.type }, 'event already handled; skipped');
         return;
       }
-      await subscription.handler(event, { tx, publish: this.#publisher(tx, subscription.module, published), logger });
+      await target.handler(event, {
+        tx,
+        publish: this.#publisher(tx, target.module, published),
+        schedule: this.#scheduler(tx, target.module),
+        logger,
+      });
     });
     this.#wake(published);
   }

@@ -10,6 +10,9 @@ import { customers, orderItems, orders, type OrderItemRow, type OrderRow } from 
 
 type Runner = Db | Tx;
 
+// Orders that hold the customer's attention (and stock) until they are paid or cancelled.
+const OPEN_STATUSES: OrderStatus[] = ['pending', 'awaiting_payment'];
+
 export async function insertOrder(
   tx: Tx,
   order: { customerId: string; totalCents: number; currency: string; shippingAddress: ShippingAddress; items: PricedLine[] },
@@ -23,6 +26,23 @@ export async function insertOrder(
     .values(order.items.map((item, position) => ({ orderId: row!.id, position, ...item })))
     .returning();
   return withItems(row!, items);
+}
+
+/**
+ * Makes the caller's transaction the only one placing orders for this customer until it ends, so
+ * a count of the customer's open orders stays true until the new order is stored.
+ */
+export async function lockCustomerPlacements(tx: Tx, customerId: string): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('orders.placements'), hashtext(${customerId}))`);
+}
+
+/** Orders of the customer that still wait for stock or payment. */
+export async function countOpenOrders(runner: Runner, customerId: string): Promise<number> {
+  const [row] = await runner
+    .select({ count: sql<number>`count(*)::int` })
+    .from(orders)
+    .where(and(eq(orders.customerId, customerId), inArray(orders.status, OPEN_STATUSES)));
+  return row!.count;
 }
 
 export async function findOrder(runner: Runner, id: string): Promise<Order | null> {

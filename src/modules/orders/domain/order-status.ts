@@ -8,7 +8,9 @@ export type OrderTrigger =
   | { type: 'stock-rejected' }
   | { type: 'payment-succeeded' }
   | { type: 'payment-refunded'; fullyRefunded: boolean }
-  | { type: 'cancel' };
+  | { type: 'cancel' }
+  // The payment window closed: only an order still waiting for its payment is cancelled.
+  | { type: 'payment-timeout' };
 
 export type Transition = { allowed: true; to: OrderStatus } | { allowed: false; reason: string };
 
@@ -33,5 +35,7 @@ export function transition(from: OrderStatus, trigger: OrderTrigger): Transition
       return trigger.fullyRefunded ? allow('refunded') : { allowed: false, reason: 'a partial refund leaves the order paid' };
     case 'cancel':
       return from === 'pending' || from === 'awaiting_payment' ? allow('cancelled') : refuse(from, trigger);
+    case 'payment-timeout':
+      return from === 'awaiting_payment' ? allow('cancelled') : refuse(from, trigger);
   }
 }

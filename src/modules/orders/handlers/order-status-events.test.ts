@@ -263,7 +263,7 @@ describe('order status events', () => {
       await prepare(order.id);
       expect((await cancel(order.id)).statusCode).toBe(200);
       const event = await waitFor(async () => received.find((candidate) => candidate.type === 'orders.order-cancelled' && (candidate.data as { orderId: string }).orderId === order.id), { what: 'orders.order-cancelled' });
-      expect(event.data).toEqual({ orderId: order.id, customerId: customer.id, previousStatus });
+      expect(event.data).toEqual({ orderId: order.id, customerId: customer.id, previousStatus, reason: 'requested' });
     });
 
     it('publishes nothing for an order that was refused', async () => {

@@ -1,7 +1,9 @@
-// products.stock-reserved: every line is held for the order, so it can be paid for.
+// products.stock-reserved: every line is held for the order, so it can be paid for. The payment
+// window opens in the same transaction: the expiry timer exists exactly when the status does.
 import type { ModuleSubscription } from '../../../platform/modules/module-definition.js';
 import type { PRODUCTS_EVENTS, StockReserved } from '../../products/index.js';
 import { applyTransition } from './apply-transition.js';
+import { EXPIRE_UNPAID_ORDER, type ExpireUnpaidOrderData } from './expire-unpaid-order.timer.js';
 
 export const stockReserved: ModuleSubscription = {
   name: 'stock-reserved',
@@ -10,6 +12,8 @@ export const stockReserved: ModuleSubscription = {
   pattern: 'products.stock-reserved' satisfies (typeof PRODUCTS_EVENTS)['stockReserved'],
   handler: async (event, context) => {
     const { orderId } = event.data as StockReserved;
-    await applyTransition(context, orderId, { type: 'stock-reserved' });
+    const before = await applyTransition(context, orderId, { type: 'stock-reserved' });
+    // Keyed by the order: an order enters awaiting_payment once, so it has one expiry at most.
+    if (before) await context.schedule(EXPIRE_UNPAID_ORDER, { orderId: before.id } satisfies ExpireUnpaidOrderData, { id: before.id });
   },
 };

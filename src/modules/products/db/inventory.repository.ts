@@ -63,14 +63,24 @@ export async function findReservationStatus(tx: Tx, orderId: string): Promise<Re
   return row?.status ?? null;
 }
 
-/**
- * Records what was done with an order. A plain INSERT on purpose: if another handler recorded
- * the order meanwhile (a cancel overtaking this order-placed), the primary key refuses this one,
- * the whole transaction rolls back and the retried event finds that record.
- */
-export async function insertReservation(tx: Tx, orderId: string, status: ReservationStatus, lines: readonly StockLine[] = []): Promise<void> {
-  await tx.insert(orderReservations).values({ orderId, status });
-  if (lines.length > 0) await tx.insert(reservationLines).values(lines.map((line) => ({ orderId, ...line })));
+/** Stores the units a reserved order holds. */
+export async function insertReservationLines(tx: Tx, orderId: string, lines: readonly StockLine[]): Promise<void> {
+  await tx.insert(reservationLines).values(lines.map((line) => ({ orderId, ...line })));
+}
+
+/** The order's record, locked until the transaction ends, or null when there is none. */
+export async function lockReservation(tx: Tx, orderId: string): Promise<{ status: ReservationStatus; refundPending: boolean } | null> {
+  const [row] = await tx
+    .select({ status: orderReservations.status, refundPending: orderReservations.refundPending })
+    .from(orderReservations)
+    .where(eq(orderReservations.orderId, orderId))
+    .for('update');
+  return row ?? null;
+}
+
+/** Remembers a full refund of an order whose units are still only held. */
+export async function markRefundPending(tx: Tx, orderId: string): Promise<void> {
+  await tx.update(orderReservations).set({ refundPending: true, updatedAt: sql`now()` }).where(eq(orderReservations.orderId, orderId));
 }
 
 /**

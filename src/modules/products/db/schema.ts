@@ -1,6 +1,6 @@
 // Tables of the products module, all in the `products` Postgres schema.
 import { sql } from 'drizzle-orm';
-import { check, index, integer, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { inboxTable } from '../../../platform/events/inbox.js';
 import type { ReservationStatus } from '../domain/reservation.js';
 
@@ -45,6 +45,9 @@ export const orderReservations = productsSchema.table(
   {
     orderId: uuid('order_id').primaryKey(),
     status: text('status').$type<ReservationStatus>().notNull(),
+    // A full refund that arrived while the units were still only held (before order-paid): the
+    // commit then puts them straight back, as if the refund had come after it.
+    refundPending: boolean('refund_pending').notNull().default(false),
     createdAt: timestamptz('created_at'),
     updatedAt: timestamptz('updated_at'),
   },

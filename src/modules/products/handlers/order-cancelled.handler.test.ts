@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { startAppWithAdmin } from '../../../../test/support/users.js';
+import { waitFor } from '../../../../test/support/wait-for.js';
 import {
   applied,
   cancelOrder,
@@ -82,6 +83,37 @@ describe('releasing stock on orders.order-cancelled', () => {
     await applied(app, SUBSCRIPTIONS.reserve, 1, () => placeOrder(app, [{ productId: mug.id, quantity: 3 }], orderId));
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
     expect((await reservationOf(app, orderId))?.status).toBe('cancelled_before_reservation');
+  });
+
+  it('honours a cancel committed while its order-placed is being handled, on the first attempt (no retry)', async () => {
+    const mug = await createProduct(app, admin, { stock: 5 });
+    const orderId = randomUUID();
+    // The cancel handler's own write, held open until order-placed's handler is waiting on it.
+    await app.database.sql.begin(async (tx) => {
+      await tx`insert into products.order_reservations (order_id, status) values (${orderId}, 'cancelled_before_reservation')`;
+      await placeOrder(app, [{ productId: mug.id, quantity: 3 }], orderId);
+      await waitFor(
+        async () => {
+          const [row] = await app.database.sql<Array<{ count: number }>>`
+            select count(*)::int as count from pg_stat_activity
+            where application_name = 'shop:products' and wait_event_type = 'Lock'`;
+          return row!.count > 0;
+        },
+        { what: 'order-placed waiting on the cancel' },
+      );
+    });
+    const job = await waitFor(
+      async () => {
+        const [row] = await app.database.sql<Array<{ state: string; retryCount: number }>>`
+          select state, retry_count as "retryCount" from pgboss.job
+          where name = ${SUBSCRIPTIONS.reserve} and data->'data'->>'orderId' = ${orderId}`;
+        return row?.state === 'completed' && row;
+      },
+      { what: 'order-placed completed' },
+    );
+    expect(job.retryCount).toBe(0);
+    expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
+    expect(await reservationOf(app, orderId)).toEqual({ status: 'cancelled_before_reservation', lines: [] });
   });
 
   it('changes nothing when a rejected order is cancelled', async () => {

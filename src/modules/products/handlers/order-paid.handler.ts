@@ -1,8 +1,9 @@
-// orders.order-paid → the order's held units are sold: they leave stock, once.
+// orders.order-paid → the order's held units are sold: they leave stock, once. A full refund that
+// arrived first is applied right after, so the units end back in stock either way.
 import type { ModuleSubscription } from '../../../platform/modules/module-definition.js';
-import { findReservationStatus } from '../db/inventory.repository.js';
+import { findReservationStatus, lockReservation } from '../db/inventory.repository.js';
 import { CONSUMED_EVENTS, OrderPaidData, readEventData } from './consumed-events.js';
-import { commitReservation } from './stock-movements.js';
+import { commitReservation, restockReservation } from './stock-movements.js';
 
 export const commitStockOnOrderPaid: ModuleSubscription = {
   name: 'commit-stock-on-payment',
@@ -15,6 +16,10 @@ export const commitStockOnOrderPaid: ModuleSubscription = {
     const committed = await commitReservation(tx, orderId);
     if (committed) {
       logger.info({ orderId, lines: committed.length }, 'stock committed for paid order');
+      if ((await lockReservation(tx, orderId))?.refundPending) {
+        await restockReservation(tx, orderId);
+        logger.info({ orderId }, 'stock restocked for the refund that arrived before the payment');
+      }
       return;
     }
     const status = await findReservationStatus(tx, orderId);

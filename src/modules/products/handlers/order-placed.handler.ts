@@ -1,7 +1,14 @@
 // orders.order-placed → hold every line of the order, or none, and say which it was.
 import type { Tx } from '../../../platform/db/database.js';
 import type { ModuleSubscription } from '../../../platform/modules/module-definition.js';
-import { availableUnits, findReservationStatus, insertReservation, reserveUnits } from '../db/inventory.repository.js';
+import {
+  availableUnits,
+  findReservationStatus,
+  insertReservationIfAbsent,
+  insertReservationLines,
+  reserveUnits,
+  transitionReservation,
+} from '../db/inventory.repository.js';
 import { mergeLines, rejectionReason, type StockLine } from '../domain/reservation.js';
 import { PRODUCTS_EVENTS, type StockRejected, type StockReserved } from '../events.js';
 import { CONSUMED_EVENTS, OrderPlacedData, readEventData } from './consumed-events.js';
@@ -14,16 +21,21 @@ export const reserveStockOnOrderPlaced: ModuleSubscription = {
     if (!data) return;
     const orderId = data.orderId.toLowerCase();
 
-    // Any record means the order was dealt with already, or cancelled before it got here.
-    const status = await findReservationStatus(tx, orderId);
-    if (status !== null) {
-      logger.info({ orderId, status }, 'order already has a stock record; order-placed ignored');
+    // The order's record is claimed before any stock is touched (as 'rejected', holding nothing,
+    // until every line is held). Any record already there means the order was dealt with, or was
+    // cancelled before it got here: then it holds nothing and nothing is published, since orders
+    // and payments already know it is cancelled. A cancel handled at this very moment waits for
+    // this claim and then releases what it holds. So the outcome is the same in either order,
+    // without a failed attempt and a retry.
+    if (!(await insertReservationIfAbsent(tx, orderId, 'rejected'))) {
+      logger.info({ orderId, status: await findReservationStatus(tx, orderId) }, 'order already has a stock record; order-placed ignored');
       return;
     }
 
     const lines = mergeLines(data.items.map((item) => ({ productId: item.productId.toLowerCase(), quantity: item.quantity })));
     if (await reserveAll(tx, lines)) {
-      await insertReservation(tx, orderId, 'reserved', lines);
+      await transitionReservation(tx, orderId, 'rejected', 'reserved');
+      await insertReservationLines(tx, orderId, lines);
       await publish(PRODUCTS_EVENTS.stockReserved, { orderId, lines } satisfies StockReserved);
       logger.info({ orderId, lines: lines.length }, 'stock reserved for order');
       return;
@@ -32,7 +44,6 @@ export const reserveStockOnOrderPlaced: ModuleSubscription = {
     // Read after the savepoint rolled back: what is available now, without this order's holds.
     const available = await availableUnits(tx, lines.map((line) => line.productId));
     const reason = rejectionReason(lines.map((line) => ({ known: available.has(line.productId) })));
-    await insertReservation(tx, orderId, 'rejected');
     await publish(PRODUCTS_EVENTS.stockRejected, {
       orderId,
       reason,

@@ -108,7 +108,12 @@ describe('orders racing for the last units', () => {
             currency: 'USD',
           });
           await database.db.transaction((tx) =>
-            reserveStockOnOrderPlaced.handler(event, { tx, logger, publish: async (type, data) => void published.push({ type, data }) }),
+            reserveStockOnOrderPlaced.handler(event, {
+              tx,
+              logger,
+              publish: async (type, data) => void published.push({ type, data }),
+              schedule: () => Promise.reject(new Error('products has no timers')),
+            }),
           );
         }),
       );

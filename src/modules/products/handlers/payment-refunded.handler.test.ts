@@ -1,14 +1,15 @@
-// payments.payment-refunded → a full refund puts a sold order's units back into stock once (or
-// releases them if the order was still only reserved); a partial refund changes no stock.
+// payments.payment-refunded → a full refund puts a sold order's units back into stock once (one
+// that arrives before order-paid is remembered and applied at the commit); a partial refund
+// changes no stock.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { startAppWithAdmin } from '../../../../test/support/users.js';
 import {
   applied,
+  cancelOrder,
   createProduct,
   payOrder,
-  placeOrder,
   productsTestModules,
   publishAs,
   refundOrder,
@@ -69,12 +70,43 @@ describe('restocking on payments.payment-refunded', () => {
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
   });
 
-  it('releases an order that was fully refunded while still only reserved', async () => {
+  it('remembers a full refund that arrives before order-paid and restocks the units once they are committed', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
-    const order = await placeOrder(app, [{ productId: mug.id, quantity: 2 }]);
-    await reservationReaches(app, order.orderId, 'reserved');
-    await refundOrder(app, order.orderId, true);
-    await reservationReaches(app, order.orderId, 'released');
+    const orderId = await reservedOrder(app, [{ productId: mug.id, quantity: 2 }]);
+    await applied(app, SUBSCRIPTIONS.restock, 1, () => refundOrder(app, orderId, true));
+    // Still held: the order is paid for, its order-paid only has not arrived yet.
+    expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 2 });
+    expect((await reservationOf(app, orderId))?.status).toBe('reserved');
+
+    await applied(app, SUBSCRIPTIONS.commit, 1, () => payOrder(app, orderId));
+    expect((await reservationOf(app, orderId))?.status).toBe('restocked');
+    expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
+  });
+
+  it('ends a refunded order the same whichever of order-paid and the refund arrives first', async () => {
+    const mug = await createProduct(app, admin, { stock: 6 });
+    const paidFirst = await paidOrder([{ productId: mug.id, quantity: 2 }]);
+    await applied(app, SUBSCRIPTIONS.restock, 1, () => refundOrder(app, paidFirst, true));
+    const refundFirst = await reservedOrder(app, [{ productId: mug.id, quantity: 3 }]);
+    await applied(app, SUBSCRIPTIONS.restock, 1, () => refundOrder(app, refundFirst, true));
+    await applied(app, SUBSCRIPTIONS.commit, 1, () => payOrder(app, refundFirst));
+
+    expect((await reservationOf(app, paidFirst))?.status).toBe('restocked');
+    expect((await reservationOf(app, refundFirst))?.status).toBe('restocked');
+    expect(await stockOf(app, mug.id)).toEqual({ stock: 6, reserved: 0 });
+  });
+
+  it('releases the units of a refunded order that is cancelled instead of paid, whichever comes first', async () => {
+    const mug = await createProduct(app, admin, { stock: 5 });
+    const refundFirst = await reservedOrder(app, [{ productId: mug.id, quantity: 2 }]);
+    await applied(app, SUBSCRIPTIONS.restock, 1, () => refundOrder(app, refundFirst, true));
+    await applied(app, SUBSCRIPTIONS.release, 1, () => cancelOrder(app, refundFirst));
+    const cancelFirst = await reservedOrder(app, [{ productId: mug.id, quantity: 1 }]);
+    await applied(app, SUBSCRIPTIONS.release, 1, () => cancelOrder(app, cancelFirst));
+    await applied(app, SUBSCRIPTIONS.restock, 1, () => refundOrder(app, cancelFirst, true));
+
+    expect((await reservationOf(app, refundFirst))?.status).toBe('released');
+    expect((await reservationOf(app, cancelFirst))?.status).toBe('released');
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
   });
 
