@@ -9,17 +9,23 @@ import { connectDatabase, type Database } from './platform/db/database.js';
 import { ensureModuleRoles, moduleRole } from './platform/db/module-roles.js';
 import { EventBus } from './platform/events/event-bus.js';
 import { authPlugin } from './platform/http/auth.js';
+import { requestTimeoutOptions } from './platform/http/client-error.js';
 import { registerDeadLetterRoutes } from './platform/http/dead-letter.routes.js';
 import { registerDocs } from './platform/http/docs.js';
 import { installErrorHandling } from './platform/http/error-handler.js';
 import { registerHealth } from './platform/http/health.js';
 import { registerMetrics } from './platform/http/metrics.js';
 import { requestIdFrom } from './platform/http/request-id.js';
+import { registerSecurityHeaders } from './platform/http/security-headers.js';
 import { installValidation } from './platform/http/validation.js';
 import type { Logger } from './platform/logging/logger.js';
 import type { ModuleDefinition } from './platform/modules/module-definition.js';
 import { resolveHostedModules } from './platform/modules/resolve-modules.js';
 import { registerRemoteModuleProxy } from './platform/proxy/remote-module-proxy.js';
+import { sweepExpiredCounters } from './platform/rate-limit/expired-counter-sweeper.js';
+import { registerGlobalRateLimit } from './platform/rate-limit/global-rate-limit.js';
+import { createRateLimitStore } from './platform/rate-limit/rate-limit-store.js';
+import { createRateLimiter } from './platform/rate-limit/rate-limiter.js';
 import type { ContractMethods } from './platform/remote/contract-methods.js';
 import { registerContractRoutes } from './platform/remote/contract-routes.js';
 import { createRemoteContract } from './platform/remote/remote-contract.js';
@@ -73,8 +79,12 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   );
   const definitionOf = (name: string) => definitions.find((definition) => definition.name === name)!;
 
-  // A small pool as the login user for health checks; modules get pools of their own below.
-  const database = connectDatabase(options.databaseUrl, { max: 2, applicationName: 'shop:platform' });
+  // The login user's pool for health checks and the rate-limit counters (a sign-in counts two at
+  // once); modules get pools of their own below.
+  const database = connectDatabase(options.databaseUrl, { max: 5, applicationName: 'shop:platform' });
+  const rateLimitStore = createRateLimitStore(database.sql);
+  const rateLimiter = createRateLimiter(rateLimitStore);
+  const stopSweepingCounters = sweepExpiredCounters(rateLimitStore, { everyMs: 60_000, logger });
   const boss = new PgBoss({
     connectionString: options.databaseUrl,
     schema: 'pgboss',
@@ -119,12 +129,16 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     requestIdHeader: false,
     trustProxy: config.trustProxy,
     bodyLimit: 256 * 1024,
+    ...requestTimeoutOptions(config.http),
   });
   server.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
   installValidation(server);
   installErrorHandling(server);
+  // Before anything that may answer early (rate limits), so every answer carries the headers.
+  await registerSecurityHeaders(server);
+  if (config.rateLimits.global.max > 0) await registerGlobalRateLimit(server, { store: rateLimitStore, ...config.rateLimits.global });
   await registerDocs(server);
   const revocations = createAccessRevocations({
     db: database.db,
@@ -140,7 +154,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     revocations,
   });
-  await registerMetrics(server);
+  await registerMetrics(server, { ...config.metrics, host: config.host });
   await registerHealth(server, {
     database: async () => {
       await database.sql`select 1`;
@@ -185,6 +199,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       db: databaseOf(definition.name),
       transaction: (work) => bus.transaction(definition.name, work),
       contracts,
+      rateLimiter,
     });
     apis[definition.name] = hosted.api;
     await server.register(hosted.routes);
@@ -200,12 +215,16 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     for (const subscription of [...(definition.subscriptions ?? []), ...(hosted.subscriptions ?? [])]) {
       bus.subscribe({ ...subscription, module: definition.name, schema: definition.schema });
     }
+    for (const timer of definition.timers ?? []) {
+      bus.handleTimer({ ...timer, module: definition.name, schema: definition.schema, afterSeconds: timer.afterSeconds(config) });
+    }
     if (hosted.onStart) starters.push(hosted.onStart);
   }
 
   for (const definition of definitions) {
     if (hostedDefinitions.includes(definition)) continue;
     for (const { name, pattern } of definition.subscriptions ?? []) bus.declare({ module: definition.name, name, pattern });
+    for (const { name } of definition.timers ?? []) bus.declareTimer({ module: definition.name, name });
   }
   await revocations.start();
   await bus.start();
@@ -219,6 +238,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       revocations.stop();
       await bus.stop(config.shutdownTimeoutMs);
       await Promise.all([...moduleDatabases.values()].map((moduleDatabase) => moduleDatabase.close()));
+      stopSweepingCounters();
       await database.close();
     })();
     return closing;

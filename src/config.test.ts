@@ -14,6 +14,14 @@ describe('loadConfig', () => {
     expect(loadConfig(SAFE_PRODUCTION_ENV).host).toBe('0.0.0.0');
   });
 
+  it('refuses to start in production with /metrics open: it needs METRICS_TOKEN or METRICS_PORT', () => {
+    const { METRICS_TOKEN: _omitted, ...open } = SAFE_PRODUCTION_ENV;
+    expect(() => loadConfig(open)).toThrow(ConfigError);
+    expect(() => loadConfig(open)).toThrow(/^METRICS_TOKEN or METRICS_PORT is required when NODE_ENV=production/);
+    expect(loadConfig({ ...open, METRICS_PORT: '9464' }).metrics).toEqual({ token: null, port: 9464 });
+    expect(loadConfig(SAFE_PRODUCTION_ENV).metrics.token).toBe(SAFE_PRODUCTION_ENV.METRICS_TOKEN);
+  });
+
   it('parses REMOTE_MODULES with several instances and a weight', () => {
     const config = loadConfig({ REMOTE_MODULES: 'users=http://a:3000|http://b:3000/@25' });
     expect(config.remoteModules).toEqual({ users: { urls: ['http://a:3000', 'http://b:3000'], weight: 25 } });

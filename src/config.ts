@@ -194,8 +194,8 @@ function rateLimits(env: Env, production: boolean): RateLimitsConfig {
   };
 }
 
-// Production must not start on a configuration anyone could guess: secrets that forge tokens, and
-// a card gateway nobody chose.
+// Production must not start on a configuration anyone could guess: secrets that forge tokens, a
+// card gateway nobody chose, and metrics open to the internet.
 function checkProductionSafety(config: AppConfig): void {
   if (config.env !== 'production') return;
   if (config.jwtSecret !== null && config.jwtSecret === config.serviceTokenSecret) {
@@ -203,6 +203,9 @@ function checkProductionSafety(config: AppConfig): void {
   }
   if (config.metrics.token !== null && [config.jwtSecret, config.serviceTokenSecret].includes(config.metrics.token)) {
     throw new ConfigError('METRICS_TOKEN must differ from JWT_SECRET and SERVICE_TOKEN_SECRET');
+  }
+  if (config.metrics.token === null && config.metrics.port === null) {
+    throw new ConfigError('METRICS_TOKEN or METRICS_PORT is required when NODE_ENV=production: /metrics must not be open to anyone who reaches the API');
   }
 }
 

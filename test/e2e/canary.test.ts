@@ -1,13 +1,14 @@
 // A gradual move: the products module stays hosted in the main process while half of its public
 // traffic goes to a process of its own (REMOTE_MODULES=products=url@50).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SAFE_PRODUCTION_ENV } from '../support/production-env.js';
 import { createTestDatabase } from '../support/test-database.js';
 import { startCanary, type Topology } from '../support/topology.js';
 import { httpClient } from './http-client.js';
 
 // Requests the process at `baseUrl` served for the products list, from its own Prometheus metrics.
 async function servedProductLists(baseUrl: string): Promise<number> {
-  const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+  const metrics = await (await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${SAFE_PRODUCTION_ENV.METRICS_TOKEN}` } })).text();
   const line = metrics.split('\n').find((row) => row.startsWith('http_request_duration_seconds_count{') && row.includes('route="/api/v1/products"') && row.includes('method="GET"'));
   return line ? Number(line.split(' ').at(-1)) : 0;
 }

@@ -1,8 +1,19 @@
-// Prometheus metrics at /metrics: process defaults plus a request-duration histogram per route.
-import type { FastifyInstance } from 'fastify';
+// Prometheus metrics: process defaults plus a request-duration histogram per route. They tell
+// anyone how the service is built and loaded, so they are guarded: a bearer token (METRICS_TOKEN),
+// or a listener of their own (METRICS_PORT) that only the monitoring network reaches, or both.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { MetricsConfig } from '../../config.js';
+import { installErrorHandling } from './error-handler.js';
+import { problem } from './problem.js';
 
-export async function registerMetrics(server: FastifyInstance): Promise<Registry> {
+export interface MetricsOptions extends MetricsConfig {
+  /** The address the metrics listener binds to when `port` is set. */
+  host: string;
+}
+
+export async function registerMetrics(server: FastifyInstance, options: MetricsOptions): Promise<Registry> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
@@ -17,9 +28,42 @@ export async function registerMetrics(server: FastifyInstance): Promise<Registry
       reply.elapsedTime / 1000,
     );
   });
-  server.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    reply.type(registry.contentType);
-    return registry.metrics();
+
+  const serveMetrics = (target: FastifyInstance) =>
+    target.get('/metrics', { schema: { hide: true }, onRequest: bearerGuard(options.token) }, async (_request, reply) => {
+      reply.type(registry.contentType);
+      return registry.metrics();
+    });
+
+  if (options.port === null) {
+    serveMetrics(server);
+    return registry;
+  }
+  const listener = Fastify({ loggerInstance: server.log.child({ component: 'metrics' }) });
+  installErrorHandling(listener);
+  serveMetrics(listener);
+  // Opened with the app (ready) so a port already taken stops start-up, closed with it.
+  server.addHook('onReady', async () => {
+    await listener.listen({ port: options.port!, host: options.host });
+  });
+  server.addHook('onClose', async () => {
+    await listener.close();
   });
   return registry;
+}
+
+function bearerGuard(token: string | null) {
+  if (token === null) return [];
+  const expected = digest(token);
+  return async (request: FastifyRequest) => {
+    const presented = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+    // Digests have one length, so the comparison takes the same time whatever was sent.
+    if (presented === undefined || !timingSafeEqual(digest(presented), expected)) {
+      throw problem.unauthorized('A valid metrics token is required');
+    }
+  };
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
 }

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { DrizzleQueryError } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './logger.js';
 
@@ -26,5 +27,52 @@ describe('logger redaction', () => {
       expect(output).not.toContain(secret);
     }
     expect(output).toContain('[redacted]');
+  });
+});
+
+describe('logger serializers', () => {
+  it('logs a unique violation by code, table and constraint, without the SQL, the values or the key in its detail', () => {
+    const { logger, text } = capture();
+    const postgresError = Object.assign(new Error('duplicate key value violates unique constraint "users_email_key"'), {
+      name: 'PostgresError',
+      severity: 'ERROR',
+      code: '23505',
+      detail: 'Key (email)=(jane.private@example.com) already exists.',
+      schema_name: 'users',
+      table_name: 'users',
+      constraint_name: 'users_email_key',
+    });
+    Object.defineProperties(postgresError, {
+      query: { value: 'insert into "users"."users" ("email", "street") values ($1, $2)' },
+      parameters: { value: ['jane.private@example.com', '17 Privacy Lane'] },
+    });
+    const sql = 'insert into "users"."users" ("email", "street") values ($1, $2)';
+    const wrapped = new DrizzleQueryError(sql, ['jane.private@example.com', '17 Privacy Lane'], postgresError);
+    logger.error({ err: wrapped }, 'request failed');
+
+    const output = text();
+    expect(output).not.toContain('jane.private@example.com');
+    expect(output).not.toContain('17 Privacy Lane');
+    expect(output).not.toContain('values ($1');
+    const { err } = JSON.parse(output);
+    expect(err).toMatchObject({ type: 'DrizzleQueryError', code: '23505', table_name: 'users', constraint_name: 'users_email_key', statement: 'insert users.users' });
+    expect(err.message).toContain('users_email_key');
+  });
+
+  it('leaves other errors as they are', () => {
+    const { logger, text } = capture();
+    logger.error({ err: Object.assign(new Error('the card gateway is down'), { code: 'ECONNREFUSED' }) }, 'failed');
+    expect(JSON.parse(text()).err).toMatchObject({ type: 'Error', message: 'the card gateway is down', code: 'ECONNREFUSED' });
+  });
+
+  it.each([
+    ['/api/v1/users/me?access_token=abc.def.ghi', '/api/v1/users/me?access_token=[redacted]'],
+    ['/reset?Password=x&email=a%40b.c', '/reset?Password=[redacted]&email=a%40b.c'],
+    ['/cb?code=xyz&state=1&client_secret=s&api-key=k&refreshToken=t', '/cb?code=[redacted]&state=1&client_secret=[redacted]&api-key=[redacted]&refreshToken=[redacted]'],
+    ['/api/v1/products?q=lamp&limit=5', '/api/v1/products?q=lamp&limit=5'],
+  ])('logs the request url %s as %s', (url, logged) => {
+    const { logger, text } = capture();
+    logger.info({ req: { method: 'GET', url, headers: {} } }, 'incoming request');
+    expect(JSON.parse(text()).req.url).toBe(logged);
   });
 });

@@ -1,6 +1,9 @@
 // One pino logger for the process: JSON in production (and whenever stdout is not a terminal),
-// readable lines on a terminal. Secrets are redacted at the source, so no call site can leak them.
+// readable lines on a terminal. Secrets are redacted at the source, so no call site can leak them:
+// neither credentials, nor the SQL and values of a failed query, nor a token in a query string.
 import pino, { type Logger } from 'pino';
+import { serializeError } from './error-serializer.js';
+import { serializeRequest } from './request-serializer.js';
 
 export type { Logger };
 
@@ -45,6 +48,8 @@ export function createLogger(options: LoggerOptions): Logger {
   const base: pino.LoggerOptions = {
     level: options.level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // Fastify and every call site log errors as `err` and requests as `req`: these apply to all.
+    serializers: { err: serializeError, req: serializeRequest },
   };
   if (options.destination) return pino(base, options.destination);
   if (options.pretty) {

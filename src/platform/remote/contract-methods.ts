@@ -2,6 +2,7 @@
 // repeated safely. TypeScript interfaces vanish at run time, so both sides (the routes that serve a
 // contract and the client that calls it) are handed this description; its type forces it to list
 // every method of the interface, so a method added to a contract cannot be forgotten here.
+import type { TSchema } from 'typebox';
 
 /** A contract: an interface of async methods taking and returning plain JSON data. */
 export type Contract<Api> = { [Name in keyof Api]: (...args: never[]) => Promise<unknown> };
@@ -13,6 +14,12 @@ export interface ContractMethod {
    * is down: repeating anything else could apply it twice.
    */
   idempotent: boolean;
+  /**
+   * The method's arguments as the JSON array a remote call posts (a TypeBox tuple). A call from
+   * another process is checked against it before the implementation runs: the implementation
+   * trusts its TypeScript signature, which the network does not enforce.
+   */
+  args: TSchema;
 }
 
 export type ContractMethods<Api> = { readonly [Name in keyof Api & string]: ContractMethod };

@@ -109,6 +109,28 @@ describe('contract routes', () => {
     expect(api.invocations.lookup).toBe(0);
   });
 
+  it('rejects args that do not fit the method with a 400 problem naming them, before reaching the implementation', async () => {
+    const { api, url } = await serve();
+    const malformed = [
+      { args: [] }, // the ids are missing
+      { args: ['a'] }, // not an array of ids
+      { args: [[1, 2]] }, // ids of the wrong type
+      { args: [null] },
+      { args: [['a'], 'extra'] }, // one argument too many
+      { args: [Array.from({ length: 11 }, (_, index) => `id-${index}`)] }, // more ids than allowed
+    ];
+    for (const body of malformed) {
+      const response = await post(url, lookupPath, body, validToken());
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const problem = (await response.json()) as { errors: Array<{ path: string }> };
+      expect(problem).toMatchObject({ status: 400, instance: lookupPath });
+      expect(problem.errors[0]?.path).toMatch(/^args/);
+    }
+    expect(api.invocations.lookup).toBe(0);
+    expect((await post(url, lookupPath, { args: [['a', 'b']] }, validToken())).status).toBe(200);
+  });
+
   it('serves only the methods the contract lists', async () => {
     const { url } = await serve();
     const response = await post(url, contractPath(CATALOG, 'dropEverything'), { args: [] }, validToken());

@@ -17,7 +17,6 @@ export interface ContractRoutesOptions<Api> {
   secret: string;
 }
 
-const CallBody = Type.Object({ args: Type.Array(Type.Unknown()) }, { additionalProperties: false });
 // `result` may be absent: a method returning nothing sends `{}`, read back as undefined.
 const CallResult = Type.Object({ result: Type.Optional(Type.Unknown()) });
 
@@ -52,12 +51,13 @@ export async function registerContractRoutes<Api extends Contract<Api>>(
           hide: true,
           tags: ['internal'],
           summary: `${module}.${name} (contract call between modules)`,
-          body: CallBody,
+          body: Type.Object({ args: methods[name].args }, { additionalProperties: false }),
           response: { 200: CallResult },
         },
       },
-      // Called on `api` so class-based implementations keep their `this`. Thrown errors go to the
-      // app's error handler: HttpProblems keep their status, anything else is a 500.
+      // Called on `api` so class-based implementations keep their `this`. The args fit the method's
+      // schema (a 400 otherwise); thrown errors go to the app's error handler: HttpProblems keep
+      // their status, anything else is a 500.
       async (request) => {
         const { args } = request.body as { args: unknown[] };
         return { result: await (method as (...args: unknown[]) => Promise<unknown>).apply(api, args) };

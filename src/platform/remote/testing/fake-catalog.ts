@@ -3,6 +3,7 @@
 // whose behaviour each test scripts (answer, fail, refuse with a 4xx, or hang until released).
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import { registerDocs } from '../../http/docs.js';
 import { installErrorHandling } from '../../http/error-handler.js';
 import { problem } from '../../http/problem.js';
@@ -24,8 +25,8 @@ export interface CatalogApi {
 }
 
 export const catalogMethods: ContractMethods<CatalogApi> = {
-  lookup: { idempotent: true },
-  record: { idempotent: false },
+  lookup: { idempotent: true, args: Type.Tuple([Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 10 })]) },
+  record: { idempotent: false, args: Type.Tuple([Type.String({ maxLength: 200 })]) },
 };
 
 export type Behaviour = 'answer' | 'fail' | 'refuse' | 'hang';
