@@ -1,6 +1,7 @@
 // The orders module as the platform hosts it.
 import type { ModuleDefinition } from '../../platform/modules/module-definition.js';
 import { ORDERS_EVENTS } from './events.js';
+import { expireUnpaidOrder } from './handlers/expire-unpaid-order.timer.js';
 import { paymentRefunded } from './handlers/payment-refunded.handler.js';
 import { paymentSucceeded } from './handlers/payment-succeeded.handler.js';
 import { stockRejected } from './handlers/stock-rejected.handler.js';
@@ -17,6 +18,7 @@ export const ordersModule: ModuleDefinition = {
   publishes: Object.values(ORDERS_EVENTS),
   needs: ['products', 'users'],
   subscriptions: [stockReserved, stockRejected, paymentSucceeded, paymentRefunded, userRegistered, userUpdated],
+  timers: [expireUnpaidOrder],
   create(context) {
     return {
       routes: ordersRoutes(createOrdersService(context)),
