@@ -22,6 +22,7 @@ import { sql } from 'drizzle-orm';
 import { fromDrizzle, type Job, type JobResult, type PgBoss } from 'pg-boss';
 import type { EventsConfig } from '../../config.js';
 import type { Db, Tx } from '../db/database.js';
+import { safeErrorMessage } from '../logging/error-serializer.js';
 import type { Logger } from '../logging/logger.js';
 import { createEnvelope, type EventEnvelope, type PublishOptions } from './event-envelope.js';
 import { claimInInbox } from './inbox.js';
@@ -269,7 +270,8 @@ export class EventBus {
         await this.#applyOnce(queue, target, job.data);
         results.push({ id: job.id, status: 'completed' });
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        // Stored with the job, where operators read dead letters: no SQL values there either.
+        const message = safeErrorMessage(error);
         this.#deps.logger.warn(
           { queue, eventId: job.data.id, eventType: job.data.type, attempt: job.retryCount + 1, err: error },
           'event handler failed; it will be retried or dead-lettered',

@@ -24,6 +24,12 @@ export function serializeError(error: unknown): unknown {
   return pino.stdSerializers.err(withoutQueryDetails(error, new Set()) as Error);
 }
 
+/** An error's message with any SQL text and values taken out, for wherever errors are stored. */
+export function safeErrorMessage(error: unknown): string {
+  const safe = withoutQueryDetails(error, new Set());
+  return isErrorLike(safe) ? safe.message : String(error);
+}
+
 function withoutQueryDetails(error: unknown, seen: Set<unknown>): unknown {
   if (!isErrorLike(error) || seen.has(error)) return error;
   seen.add(error);

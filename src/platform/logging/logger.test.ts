@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { DrizzleQueryError } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { safeErrorMessage } from './error-serializer.js';
 import { createLogger } from './logger.js';
 
 function capture() {
@@ -57,6 +58,13 @@ describe('logger serializers', () => {
     const { err } = JSON.parse(output);
     expect(err).toMatchObject({ type: 'DrizzleQueryError', code: '23505', table_name: 'users', constraint_name: 'users_email_key', statement: 'insert users.users' });
     expect(err.message).toContain('users_email_key');
+  });
+
+  it('gives a failed query a message without SQL or values, for the job output operators read in dead letters', () => {
+    const sql = 'insert into "users"."addresses" ("street") values ($1)';
+    const wrapped = new DrizzleQueryError(sql, ['17 Privacy Lane'], new Error('connection reset'));
+    expect(safeErrorMessage(wrapped)).toBe('Failed query (insert users.addresses)');
+    expect(safeErrorMessage(new Error('the order is not known yet'))).toBe('the order is not known yet');
   });
 
   it('leaves other errors as they are', () => {
