@@ -2,7 +2,8 @@
 // prefixes goes to the remote instances, the rest reaches the local routes. Decided in onRequest,
 // before the body is read, so a forwarded body is streamed to the instance untouched.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { forwardToRemote, type RemoteModuleTarget } from './forward-to-remote.js';
+import { forwardToRemote, refuseUnforwardablePath, type RemoteModuleTarget } from './forward-to-remote.js';
+import { forwardablePath } from './forwardable-path.js';
 import { forwardableBody } from './request-body.js';
 
 export interface CanarySplitOptions {
@@ -22,6 +23,11 @@ export function installCanarySplit(server: FastifyInstance, { prefixes, target, 
   server.addHook('onRequest', (request, reply, done) => {
     const path = request.url.split('?')[0] ?? request.url;
     if (!prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) return done();
+    // Refused before the dice are rolled: the same odd path gets the same answer from either side.
+    if (forwardablePath(request.url, prefixes) === null) {
+      refuseUnforwardablePath(request, reply);
+      return;
+    }
     if (random() * 100 >= weight) return done();
     // With every remote instance resting, the local routes can still serve: better than a 503.
     if (!target.pool.hasAvailable()) return done();

@@ -1,10 +1,13 @@
 // Real HTTP on loopback: small Fastify "instances" that echo what reached them, and a gateway with
-// the proxy in front of them (driven with inject(); its outbound calls are real sockets).
+// the proxy in front of them (driven with inject(); its outbound calls are real sockets). Paths that
+// try to leave a module are sent as raw request lines, since inject() and fetch() would normalise them.
+import net from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/support/free-port.js';
 import { installErrorHandling } from '../http/error-handler.js';
 import { requestIdFrom } from '../http/request-id.js';
+import { UNFORWARDABLE_PATH_DETAIL } from './forward-to-remote.js';
 import { registerRemoteModuleProxy, type RemoteModuleProxyOptions } from './remote-module-proxy.js';
 
 interface Received {
@@ -24,6 +27,78 @@ interface Upstream {
 
 const ECHOED_HEADERS = ['x-request-id', 'traceparent', 'authorization', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'host', 'content-type'];
 const USERS_PREFIXES = ['/api/v1/users', '/api/v1/auth'];
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Sends `method target HTTP/1.1` byte for byte as written and reads one answer. The socket is not
+ * half-closed (a server may drop a request whose client has stopped sending), and the answer ends
+ * where its length says, not when the connection does.
+ */
+function rawRequest(base: string, method: string, target: string, body?: string): Promise<RawResponse> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: hostname, port: Number(port) });
+    let raw = '';
+    const fail = (error: Error) => {
+      socket.destroy();
+      reject(error);
+    };
+    socket.setTimeout(5_000, () => fail(new Error(`no complete answer to ${method} ${target}: ${JSON.stringify(raw)}`)));
+    socket.on('error', fail);
+    socket.on('data', (chunk) => {
+      raw += chunk.toString('latin1');
+      const response = completeResponse(raw, method);
+      if (!response) return;
+      socket.destroy();
+      resolve(response);
+    });
+    socket.on('close', () => fail(new Error(`connection closed before a complete answer to ${method} ${target}: ${JSON.stringify(raw)}`)));
+    const bodyHeaders = body === undefined ? '' : `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
+    socket.write(`${method} ${target} HTTP/1.1\r\nHost: ${hostname}:${port}\r\n${bodyHeaders}\r\n${body ?? ''}`, 'latin1');
+  });
+}
+
+/** The response once all of it has arrived (content-length or chunked), else null. */
+function completeResponse(raw: string, method: string): RawResponse | null {
+  const headEnd = raw.indexOf('\r\n\r\n');
+  if (headEnd < 0) return null;
+  const [statusLine, ...lines] = raw.slice(0, headEnd).split('\r\n');
+  const headers = Object.fromEntries(
+    lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+  );
+  const status = Number(statusLine!.split(' ')[1]);
+  let body = raw.slice(headEnd + 4);
+  if (method === 'HEAD') {
+    body = '';
+  } else if (headers['transfer-encoding'] === 'chunked') {
+    const dechunked = dechunk(body);
+    if (dechunked === null) return null;
+    body = dechunked;
+  } else {
+    const length = Number(headers['content-length'] ?? 0);
+    if (body.length < length) return null;
+    body = body.slice(0, length);
+  }
+  return { status, headers, body: Buffer.from(body, 'latin1').toString('utf8') };
+}
+
+function dechunk(chunked: string): string | null {
+  let body = '';
+  for (let rest = chunked; ; ) {
+    const lineEnd = rest.indexOf('\r\n');
+    if (lineEnd < 0) return null;
+    const size = Number.parseInt(rest.slice(0, lineEnd), 16);
+    if (size === 0) return rest.includes('\r\n\r\n') ? body : null;
+    if (rest.length < lineEnd + 2 + size + 2) return null;
+    body += rest.slice(lineEnd + 2, lineEnd + 2 + size);
+    rest = rest.slice(lineEnd + 2 + size + 2);
+  }
+}
 
 describe('remote module proxy', () => {
   const servers: Array<{ close(): Promise<unknown> }> = [];
@@ -193,6 +268,10 @@ describe('remote module proxy', () => {
 
     it('refuses to be configured with an internal prefix', async () => {
       await expect(startGateway({ urls: ['http://127.0.0.1:1'], prefixes: ['/internal/v1/users'] })).rejects.toThrow(/internal routes are never forwarded/);
+    });
+
+    it('refuses to be configured with a prefix that has . or .. segments', async () => {
+      await expect(startGateway({ urls: ['http://127.0.0.1:1'], prefixes: ['/api/v1/..'] })).rejects.toThrow(/must not have \. or \.\. segments/);
     });
   });
 
@@ -422,6 +501,138 @@ describe('remote module proxy', () => {
       expect(first.json().detail).toBe('The users module is unavailable');
 
       expect(await countServers(gateway, 5)).toEqual({ local: 5 });
+    });
+  });
+
+  describe('paths that would leave the module, sent as raw request lines', () => {
+    const ORDER_ID = '0b9f6c2e-4a61-4f0e-9a3c-6f1d2e8b7a55';
+
+    async function startOrdersGateway(options: Partial<RemoteModuleProxyOptions> = {}, localRoutes?: (server: FastifyInstance) => Promise<void>) {
+      const orders = await startUpstream('orders');
+      const gateway = await startGateway({ module: 'orders', prefixes: ['/api/v1/orders'], urls: [orders.url], ...options }, localRoutes);
+      await gateway.listen({ host: '127.0.0.1', port: 0 });
+      const { port } = gateway.server.address() as { port: number };
+      return { orders, base: `http://127.0.0.1:${port}` };
+    }
+
+    // None of these may leave the gateway, whatever the instance would make of it. The backslash
+    // ones reached the instance's /metrics and /admin/v1/dead-letters: the upstream client's URL
+    // parser reads \ as / and resolves the .. segments it then finds.
+    const attacks = [
+      '/api/v1/orders/x\\..\\..\\..\\..\\metrics',
+      '/api/v1/orders/x\\..\\..\\..\\..\\admin\\v1\\dead-letters',
+      '/api/v1/orders/..\\..\\..\\metrics',
+      '/api/v1/orders/..\\\\..\\\\..\\\\metrics',
+      '/api/v1/orders/x\\..\\..%2f..%2fmetrics',
+      '/api/v1/orders/x\\..%2f..%2f..%2fmetrics',
+      '/api/v1/orders/x%5c..%5c..%5c..%5cmetrics',
+      '/api/v1/orders/x%5C..%5C..%5C..%5Cmetrics',
+      '/api/v1/orders/x%2f..%2f..%2f..%2fmetrics',
+      '/api/v1/orders/x%2F..%2F..%2F..%2Fmetrics',
+      '/api/v1/orders/x/..%5c..%5c..%5cmetrics',
+      '/api/v1/orders/%2e%2e%5c%2e%2e%5c%2e%2e%5cmetrics',
+      '/api/v1/orders/%2E%2E%5C%2E%2E%5C%2E%2E%5Cmetrics',
+      '/api/v1/orders/.%2e\\.%2e\\.%2e\\metrics',
+      '/api/v1/orders/%252e%252e%252f%252e%252e%252f%252e%252e%252fmetrics',
+      '/api/v1/orders/x%255c..%255c..%255c..%255cmetrics',
+      '/api/v1/orders/%25%32%65%25%32%65%25%32%66metrics',
+      '/api/v1/orders/..',
+      '/api/v1/orders/x/..%2e/..%2e/metrics',
+      '/api/v1/orders/x.%2e%5c..%5cmetrics',
+      '/api/v1/orders/../../metrics',
+      '/api/v1/orders/%2e%2e/%2e%2e/metrics',
+      '/api/v1/orders/./x',
+      '/api/v1/orders/%2e/x',
+      '/api/v1/orders//x',
+      '/api/v1/orders/x//..//..//metrics',
+      '/api/v1/orders/x%00',
+      '/api/v1/orders/x%00/..%5c..%5cmetrics',
+      '/api/v1/orders/x%0d%0aX-Injected:%201',
+      '/api/v1/orders/x%09',
+      '/api/v1/orders/x%7f',
+      '/api/v1/orders/x%c2%85',
+      '/api/v1/%6frders/x',
+      '/api/v1/orders/x#\\..\\..\\metrics',
+      `/api/v1/orders/${ORDER_ID}\\..\\..\\..\\..\\metrics?limit=5`,
+    ];
+
+    it.each(attacks)('answers %s with 400 problem+json and never forwards it', async (target) => {
+      const { orders, base } = await startOrdersGateway();
+
+      const response = await rawRequest(base, 'GET', target);
+
+      expect(orders.received.map(({ url }) => url)).toEqual([]);
+      expect(response.status).toBe(400);
+      expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(JSON.parse(response.body)).toMatchObject({ status: 400, detail: UNFORWARDABLE_PATH_DETAIL });
+    });
+
+    it('refuses them whatever the method, with a body too, and still forwards the next plain request', async () => {
+      const { orders, base } = await startOrdersGateway();
+      const target = '/api/v1/orders/x\\..\\..\\..\\..\\admin\\v1\\dead-letters';
+
+      for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+        const response = await rawRequest(base, method, target, '{"replay":true}');
+        expect(response.status, method).toBe(400);
+        expect(response.headers['content-type'], method).toMatch(/^application\/problem\+json/);
+      }
+      for (const method of ['HEAD', 'OPTIONS']) expect((await rawRequest(base, method, target)).status, method).toBe(400);
+      const post = await rawRequest(base, 'POST', '/api/v1/orders', '{}');
+      expect(post.status).toBe(200);
+      expect(orders.received.map(({ method, url }) => `${method} ${url}`)).toEqual(['POST /api/v1/orders']);
+    });
+
+    it('answers 404, without forwarding, a path that is not under the prefixes to begin with', async () => {
+      const { orders, base } = await startOrdersGateway();
+
+      for (const target of ['/api/v1/ordersx/..', '/api/v1/ordersx/../orders', '/api/v1/orders\\..\\..\\metrics', '/api/v1/orders%2f..%2f..%2fmetrics', '//api/v1/orders', '/api/v1/orders%5c..%5cmetrics']) {
+        const response = await rawRequest(base, 'GET', target);
+        expect(response.status, target).toBe(404);
+        expect(response.headers['content-type'], target).toMatch(/^application\/problem\+json/);
+      }
+      expect(orders.received).toEqual([]);
+    });
+
+    it('forwards plain paths and their query strings byte for byte', async () => {
+      const { orders, base } = await startOrdersGateway();
+      const targets = [
+        '/api/v1/orders',
+        '/api/v1/orders?limit=5&status=placed',
+        `/api/v1/orders/${ORDER_ID}`,
+        `/api/v1/orders/${ORDER_ID}/cancel`,
+        `/api/v1/orders/${ORDER_ID}?expand=items&next=%2Fapi%2Fv1%2F..%5cmetrics&raw=..\\..\\x`,
+        '/api/v1/orders/',
+        '/api/v1/orders/caf%C3%A9%20cr%C3%A8me',
+        '/api/v1/orders/v1.2/file.json',
+        "/api/v1/orders/a-b_c~d!$&'()*+,;=:@",
+      ];
+
+      for (const target of targets) {
+        const response = await rawRequest(base, 'GET', target);
+        expect(response.status, target).toBe(200);
+        expect(JSON.parse(response.body), target).toMatchObject({ upstream: 'orders', url: target });
+      }
+      expect(orders.received.map(({ url }) => url)).toEqual(targets);
+    });
+
+    it('refuses them in a canary split too, whichever side the dice pick, and leaves other routes alone', async () => {
+      const local = async (server: FastifyInstance) => {
+        server.get('/api/v1/orders/:id', async () => ({ upstream: 'local' }));
+        server.get('/metrics', async () => ({ upstream: 'local-metrics' }));
+      };
+      const rolls = [0, 0.99, 0, 0.99];
+      const { orders, base } = await startOrdersGateway({ hostedLocally: true, weight: 50, random: () => rolls.shift() ?? 0.99 }, local);
+
+      for (let i = 0; i < 2; i++) {
+        const response = await rawRequest(base, 'GET', '/api/v1/orders/x\\..\\..\\..\\..\\metrics');
+        expect(response.status).toBe(400);
+        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+      }
+      expect(orders.received).toEqual([]);
+      expect(JSON.parse((await rawRequest(base, 'GET', '/metrics')).body)).toMatchObject({ upstream: 'local-metrics' });
+      expect(JSON.parse((await rawRequest(base, 'GET', `/api/v1/orders/${ORDER_ID}`)).body)).toMatchObject({ upstream: 'orders' });
+      expect(JSON.parse((await rawRequest(base, 'GET', `/api/v1/orders/${ORDER_ID}`)).body)).toMatchObject({ upstream: 'local' });
+      expect(orders.received.map(({ url }) => url)).toEqual([`/api/v1/orders/${ORDER_ID}`]);
     });
   });
 });

@@ -47,6 +47,7 @@ export async function registerRemoteModuleProxy(server: FastifyInstance, options
   await ensureProxyTransport(server);
   const target: RemoteModuleTarget = {
     module: options.module,
+    prefixes,
     pool: new UpstreamPool(urls, {
       ...(options.cooldownMs !== undefined ? { cooldownMs: options.cooldownMs } : {}),
       ...(options.now ? { now: options.now } : {}),
@@ -66,6 +67,9 @@ export async function registerRemoteModuleProxy(server: FastifyInstance, options
 function publicPrefix(module: string, prefix: string): string {
   if (!/^(\/[A-Za-z0-9._~-]+)+$/.test(prefix)) {
     throw new Error(`Remote module ${module}: route prefix "${prefix}" must start with / and not end with /`);
+  }
+  if (prefix.split('/').some((segment) => segment === '.' || segment === '..')) {
+    throw new Error(`Remote module ${module}: route prefix "${prefix}" must not have . or .. segments`);
   }
   if (prefix === '/internal' || prefix.startsWith('/internal/')) {
     throw new Error(`Remote module ${module}: internal routes are never forwarded ("${prefix}")`);
