@@ -12,7 +12,7 @@ import { authPlugin } from './platform/http/auth.js';
 import { requestTimeoutOptions } from './platform/http/client-error.js';
 import { registerDeadLetterRoutes } from './platform/http/dead-letter.routes.js';
 import { registerDocs } from './platform/http/docs.js';
-import { installErrorHandling } from './platform/http/error-handler.js';
+import { answerFrameworkError, installErrorHandling } from './platform/http/error-handler.js';
 import { registerHealth } from './platform/http/health.js';
 import { registerMetrics } from './platform/http/metrics.js';
 import { requestIdFrom } from './platform/http/request-id.js';
@@ -130,6 +130,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     trustProxy: config.trustProxy,
     bodyLimit: 256 * 1024,
     ...requestTimeoutOptions(config.http),
+    frameworkErrors: answerFrameworkError,
   });
   server.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -59,6 +59,13 @@ describe('platform HTTP', () => {
     expect(response.json()).toEqual({ type: 'about:blank', title: 'Not Found', status: 404, detail: 'No route GET /nowhere', instance: '/nowhere' });
   });
 
+  it.each(['/api/v1/users/%zz', '/api/v1/users/%c0%ae%c0%ae'])('answers a URL with broken percent-escapes (%s) with a problem+json 400', async (url) => {
+    const response = await app.server.inject({ url });
+    expect(response.statusCode).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({ status: 400, detail: 'The request URL is malformed' });
+  });
+
   it('answers an unsupported content type with a problem+json 415', async () => {
     const response = await app.server.inject({ method: 'POST', url: '/api/v1/users', headers: { 'content-type': 'application/xml' }, payload: '<user/>' });
     expect(response.statusCode).toBe(415);

@@ -33,6 +33,15 @@ export function installErrorHandling(server: FastifyInstance): void {
   );
 }
 
+/**
+ * Fastify's `frameworkErrors` option: errors raised before routing (a URL whose percent-escapes
+ * are not UTF-8, such as `%zz` or `%c0%ae`) leave as problem+json too, not Fastify's own JSON.
+ */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  sendProblem(request, reply, status, 'The request URL is malformed');
+}
+
 export function sendProblem(
   request: FastifyRequest,
   reply: FastifyReply,
