@@ -9,7 +9,7 @@ import { orderPlacedSubscription } from './handlers/order-placed.handler.js';
 import { stockRejectedSubscription } from './handlers/stock-rejected.handler.js';
 import { stockReservedSubscription } from './handlers/stock-reserved.handler.js';
 import { paymentsRoutes } from './http/payments.routes.js';
-import { createPaymentsService } from './payments.service.js';
+import { createPaymentsService, type PaymentsService } from './payments.service.js';
 
 export interface PaymentsModuleOptions {
   /** Who moves the money. The one CARD_GATEWAY names by default; a real provider plugs in here. */
@@ -18,6 +18,13 @@ export interface PaymentsModuleOptions {
 
 export function createPaymentsModule(options: PaymentsModuleOptions = {}): ModuleDefinition {
   const gatewayFor = options.gateway ?? configuredCardGateway;
+  // Set by create(): subscriptions are declared with the definition, but their handlers run only
+  // in the process that hosts (and so has created) the module.
+  let service: PaymentsService | undefined;
+  const hostedService = () => {
+    if (!service) throw new Error('the payments module is not hosted by this process');
+    return service;
+  };
   return {
     name: 'payments',
     schema: 'payments',
@@ -29,11 +36,11 @@ export function createPaymentsModule(options: PaymentsModuleOptions = {}): Modul
       orderPlacedSubscription,
       stockReservedSubscription,
       stockRejectedSubscription,
-      orderCancelledSubscription,
+      orderCancelledSubscription(() => hostedService().refundCancelledOrder),
       orderPaidSubscription,
     ],
     create(context) {
-      const service = createPaymentsService(context, gatewayFor(context));
+      service = createPaymentsService(context, gatewayFor(context));
       return {
         routes: paymentsRoutes(service),
       };

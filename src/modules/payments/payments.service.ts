@@ -1,23 +1,26 @@
 // The payments module's use cases. HTTP-free: routes translate requests into these calls.
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Tx } from '../../platform/db/database.js';
-import type { Publish } from '../../platform/events/event-bus.js';
+import type { HandlerContext, Publish } from '../../platform/events/event-bus.js';
 import type { AuthenticatedUser } from '../../platform/http/auth.js';
 import type { SortKey } from '../../platform/http/pagination.js';
 import { HttpProblem, problem } from '../../platform/http/problem.js';
 import type { ModuleContext } from '../../platform/modules/module-definition.js';
 import { claimIdempotencyKey, findIdempotencyKey, storeIdempotentResponse, type StoredResponse } from './db/idempotency-keys.repository.js';
-import { findPayableOrder, lockPayableOrder, setPayableOrderStatus } from './db/payable-orders.repository.js';
-import { findPayment, insertPayment, listPaymentsOfOrder, lockPayment, recordRefund } from './db/payments.repository.js';
+import { findPayableOrder, lockPayableOrder, savePayableOrderFacts } from './db/payable-orders.repository.js';
+import { findPayment, insertPayment, listPaymentsOfOrder, lockPayment, lockRefundablePaymentsOfOrder, recordRefund } from './db/payments.repository.js';
 import type { PaymentRow, RefundRow } from './db/schema.js';
 import { cardErrors, lastFour, type Card } from './domain/card.js';
 import type { CardGateway } from './domain/card-gateway.js';
-import type { PayableOrderStatus } from './domain/payable-order.js';
+import { withFact, type PayableOrderStatus } from './domain/payable-order.js';
 import { refundableCents, statusAfterRefunds, toPaymentView } from './domain/payment.js';
+import { refundReference } from './domain/refund-reference.js';
 import { requestFingerprint } from './domain/request-fingerprint.js';
 import { PAYMENTS_EVENTS, type PaymentFailed, type PaymentRefunded, type PaymentSucceeded } from './events.js';
 
 export type PaymentsService = ReturnType<typeof createPaymentsService>;
+export type RefundCancelledOrder = PaymentsService['refundCancelledOrder'];
 
 export interface PayRequest {
   orderId: string;
@@ -29,12 +32,23 @@ export interface PayOutcome extends StoredResponse {
   replayed: boolean;
 }
 
-const NOT_PAYABLE: Record<Exclude<PayableOrderStatus, 'awaiting_payment'>, string> = {
-  pending: 'The order is not awaiting payment yet: its stock is still being reserved',
+const NOT_PAYABLE: Record<Exclude<PayableOrderStatus, 'awaiting_payment' | 'pending'>, string> = {
   paid: 'The order is already paid',
   rejected: 'The order was rejected and cannot be paid',
   cancelled: 'The order was cancelled and cannot be paid',
 };
+
+/**
+ * How long a payment waits for this module to catch up with an order it does not know as payable
+ * yet. Orders shows awaiting_payment as soon as it handled products.stock-reserved; the same facts
+ * reach this module on its own queues, usually within milliseconds, but under load later.
+ */
+export const CATCH_UP_WAIT_MS = 2_500;
+const CATCH_UP_POLL_MS = 50;
+
+/** The order's facts have not all reached this module yet: nothing was charged, and a retry soon will work. */
+const notCaughtUp = () =>
+  new HttpProblem(503, 'The order is still being prepared for payment; nothing was charged, please retry shortly', { headers: { 'retry-after': '1' } });
 
 export function createPaymentsService(context: ModuleContext, gateway: CardGateway, now: () => Date = () => new Date()) {
   const { db, transaction, logger } = context;
@@ -51,6 +65,7 @@ export function createPaymentsService(context: ModuleContext, gateway: CardGatew
     const customerId = caller.sub;
     // Hashed before the transaction: it is slow on purpose and must not hold a connection.
     const requestHash = await requestFingerprint(request, { customerId, key: idempotencyKey });
+    await untilCaughtUp(request.orderId);
 
     return transaction(async (tx, publish) => {
       if (!(await claimIdempotencyKey(tx, { customerId, key: idempotencyKey, requestHash }))) {
@@ -61,6 +76,17 @@ export function createPaymentsService(context: ModuleContext, gateway: CardGatew
       await storeIdempotentResponse(tx, customerId, idempotencyKey, response);
       return { ...response, replayed: false };
     });
+  }
+
+  /** Waits (bounded) while this module knows the order only in part; the paying transaction decides. */
+  async function untilCaughtUp(orderId: string): Promise<void> {
+    const deadline = Date.now() + CATCH_UP_WAIT_MS;
+    for (;;) {
+      const order = await findPayableOrder(db, orderId);
+      if (order && order.status !== 'pending') return;
+      if (Date.now() >= deadline) return;
+      await sleep(CATCH_UP_POLL_MS);
+    }
   }
 
   async function replay(tx: Tx, customerId: string, key: string, requestHash: string): Promise<PayOutcome> {
@@ -78,9 +104,15 @@ export function createPaymentsService(context: ModuleContext, gateway: CardGatew
   async function charge(tx: Tx, publish: Publish, caller: AuthenticatedUser, idempotencyKey: string, request: PayRequest): Promise<PaymentRow> {
     // Locked so that two payments of one order (with different keys) cannot both go through.
     const order = await lockPayableOrder(tx, request.orderId);
-    if (!order || (order.customerId !== caller.sub && caller.role !== 'admin')) throw problem.notFound('No such order');
+    // Without orders.order-placed this module cannot tell an order on its way from none at all.
+    if (!order || order.customerId === null) throw notCaughtUp();
+    if (order.customerId !== caller.sub && caller.role !== 'admin') throw problem.notFound('No such order');
     if (order.customerId !== caller.sub) throw problem.forbidden('Only the order’s customer may pay for it');
+    if (order.status === 'pending') throw notCaughtUp();
     if (order.status !== 'awaiting_payment') throw problem.conflict(NOT_PAYABLE[order.status]);
+    // Known once the order awaits payment (order-placed brought all three together).
+    const totalCents = order.totalCents!;
+    const currency = order.currency!;
 
     const id = randomUUID();
     const result = await viaGateway(
@@ -88,8 +120,8 @@ export function createPaymentsService(context: ModuleContext, gateway: CardGatew
         gateway.charge({
           reference: id,
           idempotencyKey: `${caller.sub}:${idempotencyKey}`,
-          amountCents: order.totalCents,
-          currency: order.currency,
+          amountCents: totalCents,
+          currency,
           card: request.card,
         }),
       { paymentId: id },
@@ -98,14 +130,14 @@ export function createPaymentsService(context: ModuleContext, gateway: CardGatew
       id,
       orderId: order.orderId,
       customerId: order.customerId,
-      amountCents: order.totalCents,
-      currency: order.currency,
+      amountCents: totalCents,
+      currency,
       status: result.outcome === 'succeeded' ? 'succeeded' : 'failed',
       failureReason: result.outcome === 'declined' ? result.reason : null,
       cardLast4: lastFour(request.card.number),
     });
     if (result.outcome === 'succeeded') {
-      await setPayableOrderStatus(tx, order.orderId, 'paid');
+      await savePayableOrderFacts(tx, order.orderId, withFact(order, { type: 'paid' }));
       await publish(PAYMENTS_EVENTS.paymentSucceeded, {
         paymentId: payment.id,
         orderId: payment.orderId,
@@ -159,22 +191,42 @@ export function createPaymentsService(context: ModuleContext, gateway: CardGatew
           { path: 'amountCents', message: `must be at most ${left}` },
         ]);
       }
-      const refundId = randomUUID();
-      await viaGateway(() => gateway.refund({ paymentReference: payment.id, reference: refundId, amountCents, currency: payment.currency }), { paymentId, refundId });
-      const refundedCents = payment.refundedCents + amountCents;
-      const status = statusAfterRefunds(payment, refundedCents);
-      const refund = await recordRefund(tx, { id: refundId, paymentId: payment.id, amountCents }, { refundedCents, status });
-      await publish(PAYMENTS_EVENTS.paymentRefunded, {
-        paymentId: payment.id,
-        orderId: payment.orderId,
-        refundId: refund.id,
-        amountCents,
-        fullyRefunded: status === 'refunded',
-      } satisfies PaymentRefunded);
-      logger.info({ paymentId: payment.id, refundId: refund.id, amountCents, status }, 'refund recorded');
-      return refund;
+      return returnMoney(tx, publish, payment, amountCents, randomUUID());
     });
   }
 
-  return { pay, getVisible, paymentsOfOrder, refund };
+  /**
+   * orders.order-cancelled, from its handler's transaction: returns everything left of the order's
+   * payments. The refund ids derive from the event, so a retry after a gateway failure (or after a
+   * refund the gateway made but our commit lost) asks the gateway for the same refunds again, and
+   * it deduplicates them.
+   */
+  async function refundCancelledOrder({ tx, publish }: HandlerContext, orderId: string, eventId: string): Promise<void> {
+    for (const payment of await lockRefundablePaymentsOfOrder(tx, orderId)) {
+      await returnMoney(tx, publish, payment, refundableCents(payment), refundReference(eventId, payment.id));
+      logger.warn({ orderId, paymentId: payment.id }, 'order was cancelled after it was paid; payment refunded');
+    }
+  }
+
+  /** Refunds through the gateway and records it; the payment must be locked by the caller. */
+  async function returnMoney(tx: Tx, publish: Publish, payment: PaymentRow, amountCents: number, refundId: string): Promise<RefundRow> {
+    await viaGateway(() => gateway.refund({ paymentReference: payment.id, reference: refundId, amountCents, currency: payment.currency }), {
+      paymentId: payment.id,
+      refundId,
+    });
+    const refundedCents = payment.refundedCents + amountCents;
+    const status = statusAfterRefunds(payment, refundedCents);
+    const refund = await recordRefund(tx, { id: refundId, paymentId: payment.id, amountCents }, { refundedCents, status });
+    await publish(PAYMENTS_EVENTS.paymentRefunded, {
+      paymentId: payment.id,
+      orderId: payment.orderId,
+      refundId: refund.id,
+      amountCents,
+      fullyRefunded: status === 'refunded',
+    } satisfies PaymentRefunded);
+    logger.info({ paymentId: payment.id, refundId: refund.id, amountCents, status }, 'refund recorded');
+    return refund;
+  }
+
+  return { pay, getVisible, paymentsOfOrder, refund, refundCancelledOrder };
 }

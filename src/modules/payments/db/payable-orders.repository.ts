@@ -2,22 +2,22 @@
 // transaction to run on.
 import { eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../platform/db/database.js';
-import type { PayableOrderStatus } from '../domain/payable-order.js';
+import { NO_FACTS, payableStatus, type PayableOrderFacts, type PayableOrderStatus } from '../domain/payable-order.js';
 import { payableOrders, type PayableOrderRow } from './schema.js';
 
 type Runner = Db | Tx;
 
-/** Records a newly placed order as pending; false when it was already known (a redelivery). */
-export async function insertPayableOrder(
-  runner: Runner,
-  order: { orderId: string; customerId: string; totalCents: number; currency: string },
-): Promise<boolean> {
-  const rows = await runner
+/**
+ * Makes sure the order has a row (with no facts yet) and locks it until the transaction ends, so
+ * events and payments of one order queue up. Two transactions creating the row at once: the second
+ * waits on the first's insert and then locks the row it committed.
+ */
+export async function lockOrCreatePayableOrder(tx: Tx, orderId: string): Promise<PayableOrderRow> {
+  await tx
     .insert(payableOrders)
-    .values({ ...order, status: 'pending' })
-    .onConflictDoNothing({ target: payableOrders.orderId })
-    .returning({ orderId: payableOrders.orderId });
-  return rows.length > 0;
+    .values({ orderId, status: payableStatus(NO_FACTS) })
+    .onConflictDoNothing({ target: payableOrders.orderId });
+  return (await lockPayableOrder(tx, orderId))!;
 }
 
 export async function findPayableOrder(runner: Runner, orderId: string): Promise<PayableOrderRow | null> {
@@ -31,6 +31,12 @@ export async function lockPayableOrder(tx: Tx, orderId: string): Promise<Payable
   return row ?? null;
 }
 
-export async function setPayableOrderStatus(tx: Tx, orderId: string, status: PayableOrderStatus): Promise<void> {
-  await tx.update(payableOrders).set({ status, updatedAt: sql`now()` }).where(eq(payableOrders.orderId, orderId));
+/** Stores the order's facts together with the status they add up to. */
+export async function savePayableOrderFacts(tx: Tx, orderId: string, facts: PayableOrderFacts): Promise<PayableOrderStatus> {
+  const status = payableStatus(facts);
+  await tx
+    .update(payableOrders)
+    .set({ ...facts, status, updatedAt: sql`now()` })
+    .where(eq(payableOrders.orderId, orderId));
+  return status;
 }

@@ -1,9 +1,9 @@
 // Queries on payments and refunds. Every function takes the connection or transaction to run on.
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../platform/db/database.js';
 import { afterSortKey } from '../../../platform/db/keyset.js';
 import type { SortKey } from '../../../platform/http/pagination.js';
-import type { Payment, PaymentStatus } from '../domain/payment.js';
+import { REFUNDABLE_STATUSES, type Payment, type PaymentStatus } from '../domain/payment.js';
 import { payments, refunds, type PaymentRow, type RefundRow } from './schema.js';
 
 type Runner = Db | Tx;
@@ -23,6 +23,16 @@ export async function findPayment(runner: Runner, id: string): Promise<PaymentRo
 export async function lockPayment(tx: Tx, id: string): Promise<PaymentRow | null> {
   const [row] = await tx.select().from(payments).where(eq(payments.id, id)).for('update');
   return row ?? null;
+}
+
+/** The order's payments that still hold money, locked until the transaction ends. */
+export async function lockRefundablePaymentsOfOrder(tx: Tx, orderId: string): Promise<PaymentRow[]> {
+  return tx
+    .select()
+    .from(payments)
+    .where(and(eq(payments.orderId, orderId), inArray(payments.status, [...REFUNDABLE_STATUSES])))
+    .orderBy(payments.createdAt, payments.id)
+    .for('update');
 }
 
 /** Stores the refund and the payment's new refunded total and status together. */

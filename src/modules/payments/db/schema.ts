@@ -1,9 +1,9 @@
 // Tables of the payments module, all in the `payments` Postgres schema. Order ids and customer ids
 // point into other modules, so they are plain uuids: no foreign key leaves this schema.
 import { sql } from 'drizzle-orm';
-import { bigint, char, check, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, char, check, index, integer, jsonb, pgSchema, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { inboxTable } from '../../../platform/events/inbox.js';
-import type { PayableOrderStatus } from '../domain/payable-order.js';
+import type { PayableOrderStatus, StockFact } from '../domain/payable-order.js';
 import type { PaymentStatus } from '../domain/payment.js';
 
 export const paymentsSchema = pgSchema('payments');
@@ -12,20 +12,28 @@ const timestamptz = (name: string) => timestamp(name, { withTimezone: true, prec
 // Minor units as bigint read back as JS numbers: exact up to 2^53, far past any real amount.
 const cents = (name: string) => bigint(name, { mode: 'number' });
 
-/** The copy of each order this module charges for, fed by orders and products events. */
+/**
+ * The copy of each order this module charges for, fed by orders and products events. Each event
+ * adds the facts it brings, in whatever order they arrive (so the order-placed facts may still be
+ * missing), and `status` is always derived from the facts (domain/payable-order.ts).
+ */
 export const payableOrders = paymentsSchema.table(
   'payable_orders',
   {
     orderId: uuid('order_id').primaryKey(),
-    customerId: uuid('customer_id').notNull(),
-    totalCents: cents('total_cents').notNull(),
-    currency: char('currency', { length: 3 }).notNull(),
+    customerId: uuid('customer_id'),
+    totalCents: cents('total_cents'),
+    currency: char('currency', { length: 3 }),
+    stock: text('stock').$type<StockFact>(),
+    cancelled: boolean('cancelled').notNull().default(false),
+    paid: boolean('paid').notNull().default(false),
     status: text('status').$type<PayableOrderStatus>().notNull(),
     updatedAt: timestamptz('updated_at'),
   },
   (table) => [
     check('payable_orders_status_check', sql`${table.status} in ('pending', 'awaiting_payment', 'paid', 'rejected', 'cancelled')`),
     check('payable_orders_total_check', sql`${table.totalCents} >= 0`),
+    check('payable_orders_stock_check', sql`${table.stock} in ('reserved', 'rejected')`),
   ],
 );
 

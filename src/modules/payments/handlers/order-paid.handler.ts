@@ -1,11 +1,13 @@
-// orders.order-paid: orders accepted a payment. Usually the copy is already 'paid' (this module
+// orders.order-paid: orders accepted a payment. Usually the copy is already paid (this module
 // marks it when the charge succeeds); the event still settles it if that ever was not the case.
 import { ORDERS_EVENTS, type OrderPaid } from '../../orders/index.js';
 import type { ModuleSubscription } from '../../../platform/modules/module-definition.js';
-import { movePayableOrder } from './move-payable-order.js';
+import { addPayableOrderFact } from './add-payable-order-fact.js';
 
 export const orderPaidSubscription: ModuleSubscription = {
   name: 'order-paid',
   pattern: ORDERS_EVENTS.orderPaid,
-  handler: (event, context) => movePayableOrder(event, context, (event.data as OrderPaid).orderId, 'paid'),
+  handler: async (event, context) => {
+    await addPayableOrderFact(event, context, (event.data as OrderPaid).orderId, { type: 'paid' });
+  },
 };

@@ -2,14 +2,13 @@
 // the only place it learns them (the client never says what to charge).
 import { ORDERS_EVENTS, type OrderPlaced } from '../../orders/index.js';
 import type { ModuleSubscription } from '../../../platform/modules/module-definition.js';
-import { insertPayableOrder } from '../db/payable-orders.repository.js';
+import { addPayableOrderFact } from './add-payable-order-fact.js';
 
 export const orderPlacedSubscription: ModuleSubscription = {
   name: 'order-placed',
   pattern: ORDERS_EVENTS.orderPlaced,
-  async handler(event, { tx, logger }) {
+  async handler(event, context) {
     const { orderId, customerId, totalCents, currency } = event.data as OrderPlaced;
-    const inserted = await insertPayableOrder(tx, { orderId, customerId, totalCents, currency });
-    if (!inserted) logger.info({ orderId }, 'order already known to payments; event ignored');
+    await addPayableOrderFact(event, context, orderId, { type: 'placed', customerId, totalCents, currency });
   },
 };

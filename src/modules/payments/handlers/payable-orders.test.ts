@@ -1,6 +1,6 @@
 // The payments module's copy of orders, fed only by orders and products events: what each event
-// does, that an event overtaking orders.order-placed is retried until the order is known, and that
-// events out of turn or repeated change nothing.
+// does, that events apply in whatever order they arrive (none waits for a retry), and that a
+// repeated event changes nothing.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDERS_EVENTS, type OrderCancelled, type OrderPaid, type OrderPlaced } from '../../orders/index.js';
@@ -80,33 +80,46 @@ describe('payable orders', () => {
     expect((await replica(orderId))?.status).toBe('paid');
   });
 
-  it.each<EventCase>([
-    ['products.stock-reserved', 'awaiting_payment', PRODUCTS_EVENTS.stockReserved, reserved],
-    ['orders.order-cancelled', 'cancelled', ORDERS_EVENTS.orderCancelled, (orderId) => cancelled(orderId, 'pending')],
-  ])('retries %s that overtook orders.order-placed until the order is known, then applies it', async (_name, status, type, data) => {
-    const orderId = randomUUID();
-    const eventId = await publishUpstream(app, type, data(orderId));
-    const job = () =>
-      query<{ retry_count: number; state: string }>(app.databaseUrl, `select retry_count, state from pgboss.job where data->>'id' = $1 and name like 'payments.%'`, [eventId]);
-    await waitFor(async () => (await job()).some((row) => row.retry_count >= 1 || row.state === 'retry'), { what: 'the early event to be retried' });
-    expect(await replica(orderId)).toBeUndefined();
+  /** Pgboss jobs of the event in payments' queues. */
+  const jobs = (eventId: string) =>
+    query<{ retry_count: number; state: string }>(app.databaseUrl, `select retry_count, state from pgboss.job where data->>'id' = $1 and name like 'payments.%'`, [eventId]);
 
-    await publishUpstream(app, ORDERS_EVENTS.orderPlaced, placed(orderId));
-    await untilPayableOrder(app, orderId, status);
-    await untilHandled(eventId);
-    await waitFor(async () => (await job()).every((row) => row.state === 'completed'), { what: 'the early event to complete' });
+  it.each<[name: string, status: string, arrivals: Array<'placed' | 'reserved' | 'cancelled' | 'paid' | 'rejected'>]>([
+    ['stock-reserved before order-placed', 'awaiting_payment', ['reserved', 'placed']],
+    ['order-placed before stock-reserved', 'awaiting_payment', ['placed', 'reserved']],
+    ['stock-rejected before order-placed', 'rejected', ['rejected', 'placed']],
+    ['order-cancelled before order-placed and stock-reserved', 'cancelled', ['cancelled', 'reserved', 'placed']],
+    ['order-paid before stock-reserved', 'paid', ['placed', 'paid', 'reserved']],
+  ])('applies %s with no retry: the order ends %s', async (_name, status, arrivals) => {
+    const orderId = randomUUID();
+    const data = { placed: placed(orderId), reserved: reserved(orderId), rejected: rejected(orderId), cancelled: cancelled(orderId, 'pending'), paid: paid(orderId) };
+    const types = { placed: ORDERS_EVENTS.orderPlaced, reserved: PRODUCTS_EVENTS.stockReserved, rejected: PRODUCTS_EVENTS.stockRejected, cancelled: ORDERS_EVENTS.orderCancelled, paid: ORDERS_EVENTS.orderPaid };
+    const eventIds: string[] = [];
+    // One at a time, each handled before the next is sent: the arrival order is the one named.
+    for (const arrival of arrivals) {
+      const eventId = await publishUpstream(app, types[arrival], data[arrival]);
+      await untilHandled(eventId);
+      eventIds.push(eventId);
+    }
+    expect((await replica(orderId))?.status).toBe(status);
+    for (const eventId of eventIds) expect(await jobs(eventId)).toEqual([{ retry_count: 0, state: 'completed' }]);
+  });
+
+  it('ends payable whichever of order-placed and stock-reserved arrives first when both arrive at once', async () => {
+    const orderIds = Array.from({ length: 20 }, () => randomUUID());
+    await Promise.all(
+      orderIds.flatMap((orderId) => [
+        publishUpstream(app, PRODUCTS_EVENTS.stockReserved, reserved(orderId)),
+        publishUpstream(app, ORDERS_EVENTS.orderPlaced, placed(orderId)),
+      ]),
+    );
+    for (const orderId of orderIds) await untilPayableOrder(app, orderId, 'awaiting_payment');
   });
 
   it.each<EventCase>([
-    ['orders.order-cancelled after payment', 'paid', ORDERS_EVENTS.orderCancelled, (orderId) => cancelled(orderId, 'awaiting_payment')],
     ['products.stock-rejected after reservation', 'awaiting_payment', PRODUCTS_EVENTS.stockRejected, rejected],
-    ['orders.order-paid while still pending', 'pending', ORDERS_EVENTS.orderPaid, paid],
-  ])('ignores %s (out of turn): the status stays %s', async (_name, status, type, data) => {
-    const orderId = await orderIn(status === 'pending' ? 'pending' : 'awaiting_payment');
-    if (status === 'paid') {
-      await publishUpstream(app, ORDERS_EVENTS.orderPaid, paid(orderId));
-      await untilPayableOrder(app, orderId, 'paid');
-    }
+  ])('ignores %s: products decides once, the status stays %s', async (_name, status, type, data) => {
+    const orderId = await orderIn('awaiting_payment');
     await untilHandled(await publishUpstream(app, type, data(orderId)));
     expect((await replica(orderId))?.status).toBe(status);
   });

@@ -1,10 +1,12 @@
 // products.stock-rejected: the order could not get its stock and will never be payable.
 import { PRODUCTS_EVENTS, type StockRejected } from '../../products/index.js';
 import type { ModuleSubscription } from '../../../platform/modules/module-definition.js';
-import { movePayableOrder } from './move-payable-order.js';
+import { addPayableOrderFact } from './add-payable-order-fact.js';
 
 export const stockRejectedSubscription: ModuleSubscription = {
   name: 'stock-rejected',
   pattern: PRODUCTS_EVENTS.stockRejected,
-  handler: (event, context) => movePayableOrder(event, context, (event.data as StockRejected).orderId, 'rejected'),
+  handler: async (event, context) => {
+    await addPayableOrderFact(event, context, (event.data as StockRejected).orderId, { type: 'stock', stock: 'rejected' });
+  },
 };

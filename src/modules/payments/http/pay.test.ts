@@ -4,10 +4,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ORDERS_EVENTS, type OrderCancelled } from '../../orders/index.js';
-import { PRODUCTS_EVENTS, type StockRejected } from '../../products/index.js';
+import { PRODUCTS_EVENTS, type StockRejected, type StockReserved } from '../../products/index.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
 import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { CATCH_UP_WAIT_MS } from '../payments.service.js';
 import { payableOrderStatus, placePayableOrder, publishUpstream, untilPayableOrder } from '../payments.test-support.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -233,17 +234,21 @@ describe('paying an order', () => {
       expectProblem(await pay({ auth: { authorization: `${user.auth.authorization}x` } }, orderId), 401);
     });
 
-    it('answers 404 for an order the payments module has never heard of', async () => {
+    it('answers 503 with retry-after, after waiting a bounded time, for an order the payments module has never heard of', async () => {
       const user = await registerAndLogin(client);
-      expectProblem(await pay(user, randomUUID()), 404);
+      // It cannot tell an order whose events are still on their way from no order at all.
+      const startedAt = Date.now();
+      const response = await pay(user, randomUUID());
+      expectProblem(response, 503);
+      expect(response.headers['retry-after']).toBe('1');
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(CATCH_UP_WAIT_MS);
     });
 
-    it('answers 404 to a customer paying another customer’s order, the same as for an unknown order, and records nothing', async () => {
+    it('answers 404 to a customer paying another customer’s order, and records nothing', async () => {
       const owner = await registerAndLogin(client);
       const other: TestUser = await registerAndLogin(client);
       const orderId = await placePayableOrder(app, owner.id);
-      const response = expectProblem(await pay(other, orderId), 404);
-      expect(response.detail).toBe(expectProblem(await pay(other, randomUUID()), 404).detail);
+      expect(expectProblem(await pay(other, orderId), 404).detail).toBe('No such order');
       expect(await paymentRows(orderId)).toEqual([]);
       expect(await payableOrderStatus(app, orderId)).toBe('awaiting_payment');
     });
@@ -255,11 +260,22 @@ describe('paying an order', () => {
   });
 
   describe('orders that are not awaiting payment', () => {
-    it('answers 409 while the order is still pending (stock not yet reserved)', async () => {
+    it('answers 503 with retry-after while the order stays pending (stock not reserved within the wait), and charges nothing', async () => {
       const user = await registerAndLogin(client);
       const orderId = await placePayableOrder(app, user.id, { reserve: false });
-      expectProblem(await pay(user, orderId), 409);
+      const response = await pay(user, orderId);
+      expectProblem(response, 503);
+      expect(response.headers['retry-after']).toBe('1');
       expect(await paymentRows(orderId)).toEqual([]);
+    });
+
+    it('waits inside the request for the stock reservation that arrives meanwhile, then charges', async () => {
+      const user = await registerAndLogin(client);
+      const orderId = await placePayableOrder(app, user.id, { reserve: false });
+      const paying = pay(user, orderId);
+      await publishUpstream(app, PRODUCTS_EVENTS.stockReserved, { orderId, lines: [{ productId: randomUUID(), quantity: 1 }] } satisfies StockReserved);
+      expect((await paying).statusCode).toBe(201);
+      expect(await paymentRows(orderId)).toEqual([{ status: 'succeeded', amount_cents: '2500' }]);
     });
 
     it('answers 409 once the order was cancelled', async () => {
