@@ -1,15 +1,19 @@
 // What a forwarded request tells the instance behind the gateway. End-to-end headers (authorization,
-// traceparent, content-type, …) already pass through unchanged; hop-by-hop ones are dropped and Host
-// is rewritten to the instance by reply-from. Here the gateway adds what the instance cannot know.
+// traceparent, content-type, …) pass through unchanged; reply-from drops Connection and what it
+// names, and rewrites Host. The hop-by-hop headers it keeps are dropped here: a credential meant for
+// a proxy (Proxy-Authorization) must not travel further. The gateway adds what the instance cannot know.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { IncomingHttpHeaders as Http2IncomingHttpHeaders } from 'node:http2';
 import type { FastifyRequest } from 'fastify';
 
 type Headers = IncomingHttpHeaders | Http2IncomingHttpHeaders;
 
+const HOP_BY_HOP = ['keep-alive', 'proxy-authorization', 'proxy-authenticate', 'proxy-connection', 'te', 'trailer', 'upgrade'];
+
 export function forwardedRequestHeaders(request: FastifyRequest, headers: Headers): Headers {
+  const endToEnd = Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.includes(name)));
   return {
-    ...headers,
+    ...endToEnd,
     // The gateway's id, not only the caller's: when the caller sent none (or an unusable one) the
     // gateway made one up, and both processes must log the same id for one request.
     'x-request-id': request.id,

@@ -25,7 +25,7 @@ interface Upstream {
   close(): Promise<void>;
 }
 
-const ECHOED_HEADERS = ['x-request-id', 'traceparent', 'authorization', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'host', 'content-type'];
+const ECHOED_HEADERS = ['x-request-id', 'traceparent', 'authorization', 'x-forwarded-for', 'x-forwarded-proto', 'x-forwarded-host', 'host', 'content-type', 'proxy-authorization', 'te', 'x-listed-in-connection'];
 const USERS_PREFIXES = ['/api/v1/users', '/api/v1/auth'];
 
 interface RawResponse {
@@ -231,6 +231,31 @@ describe('remote module proxy', () => {
         host: `127.0.0.1:${users.port}`,
       });
       expect(response.headers['x-request-id']).toBe('caller-id-42');
+    });
+
+    it('keeps hop-by-hop headers, and a credential meant for the gateway, to the gateway', async () => {
+      const users = await startUpstream('a');
+      const gateway = await startGateway({ urls: [users.url] });
+
+      const response = await gateway.inject({
+        method: 'GET',
+        url: '/api/v1/users/me',
+        headers: {
+          authorization: 'Bearer token-123',
+          'proxy-authorization': 'Basic Z2F0ZXdheTpzZWNyZXQ=',
+          connection: 'keep-alive, x-listed-in-connection',
+          'x-listed-in-connection': 'for the gateway only',
+          te: 'trailers',
+        },
+      });
+
+      expect(response.statusCode).toBe(200);
+      expect(users.received[0]!.headers).toMatchObject({
+        authorization: 'Bearer token-123',
+        'proxy-authorization': undefined,
+        'x-listed-in-connection': undefined,
+        te: undefined,
+      });
     });
 
     it('makes up a request id when the caller sent none and both sides use it', async () => {
