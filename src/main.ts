@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     {
       url: base,
       docs: `${base}/docs`,
+      node: process.version,
       modules: app.hosted,
       database: config.databaseUrl ? 'external (DATABASE_URL)' : `embedded, data in ${config.dataDir}`,
       startupMs: Math.round(performance.now() - startedAt),
@@ -44,10 +45,12 @@ async function main(): Promise<void> {
   closeOnSignals(app, config, logger);
 }
 
+// The npm scripts run on the Node 24 the project installs (the `node` development dependency);
+// this guards anyone who runs the code another way, e.g. `node dist/main.js` on an old machine.
 function assertNodeVersion(): void {
   const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
   if (major < 22 || (major === 22 && minor < 12)) {
-    throw new ConfigError(`Node.js 22.12 or newer is required (this is ${process.version}); see the README's quick start`);
+    throw new ConfigError(`Node.js 22.12 or newer is required (this is ${process.version}); run it through npm (npm start), which uses the project's own Node 24`);
   }
 }
 
