@@ -11,17 +11,19 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { PgBoss } from 'pg-boss';
+import { Type } from 'typebox';
 import { loadConfig } from '../src/config.js';
 import { connectDatabase } from '../src/platform/db/database.js';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded-postgres.js';
 import { ensureDatabase } from '../src/platform/db/ensure-database.js';
 import { EventBus } from '../src/platform/events/event-bus.js';
+import { defineEvent } from '../src/platform/events/event-definition.js';
 import { createLogger } from '../src/platform/logging/logger.js';
 import { createFixtureSchemaSql } from './support/fixture-schema.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100);
 const GAP_MS = 20;
-const TYPE = 'bench.thing-happened';
+const THING_HAPPENED = defineEvent('bench.thing-happened', Type.Object({ sentAt: Type.Number() }));
 const silent = createLogger({ level: 'silent', pretty: false });
 const events = loadConfig({ EVENTS_POLLING_INTERVAL_SECONDS: '2' }).events;
 
@@ -66,21 +68,21 @@ async function eventBus(url: string, separateInstances: boolean, name: string) {
   const database = connectDatabase(url, { max: 4 });
   const arrivals = new Map<number, number>();
   const subscriberBoss = await newBoss(url);
-  const subscriber = new EventBus({ boss: subscriberBoss, databaseOf: () => database.db, logger: silent, config: events, catalog: [TYPE] });
+  const subscriber = new EventBus({ boss: subscriberBoss, databaseOf: () => database.db, logger: silent, config: events, catalog: [THING_HAPPENED] });
   subscriber.subscribe({
     module: 'bench',
     schema: 'bench',
     name,
-    pattern: TYPE,
+    pattern: THING_HAPPENED.type,
     handler: async (event) => void arrivals.set((event.data as { sentAt: number }).sentAt, performance.now()),
   });
   await subscriber.start();
   let publisher = subscriber;
   if (separateInstances) {
-    publisher = new EventBus({ boss: await newBoss(url), databaseOf: () => database.db, logger: silent, config: events, catalog: [TYPE] });
+    publisher = new EventBus({ boss: await newBoss(url), databaseOf: () => database.db, logger: silent, config: events, catalog: [THING_HAPPENED] });
     await publisher.start();
   }
-  const samples = await measure((sentAt) => publisher.transaction('bench', (_tx, publish) => publish(TYPE, { sentAt })), arrivals);
+  const samples = await measure((sentAt) => publisher.transaction('bench', (_tx, publish) => publish(THING_HAPPENED, { sentAt })), arrivals);
   await subscriber.stop(1000);
   if (publisher !== subscriber) await publisher.stop(1000);
   await database.close();

@@ -32,7 +32,8 @@ import { createRemoteContract } from './platform/remote/remote-contract.js';
 import { ordersModule } from './modules/orders/index.js';
 import { paymentsModule } from './modules/payments/index.js';
 import { productsModule } from './modules/products/index.js';
-import { USERS_EVENTS, usersModule } from './modules/users/index.js';
+import { UsersEvents } from './modules/users/api.js';
+import { usersModule } from './modules/users/index.js';
 
 /** The name the platform's own subscriptions run under (their inbox is in schema `platform`). */
 const PLATFORM = 'platform';
@@ -147,8 +148,8 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     logger: logger.child({ component: 'access' }),
   });
   // Every process feeds the view (whichever gets the event) and reads it, wherever users lives.
-  if (bus.matchingTypes(USERS_EVENTS.userStatusChanged).length > 0) {
-    bus.subscribe(accessRevocationSubscription(USERS_EVENTS.userStatusChanged));
+  if (bus.matchingTypes(UsersEvents.userStatusChanged.type).length > 0) {
+    bus.subscribe(accessRevocationSubscription(UsersEvents.userStatusChanged));
   }
   await server.register(authPlugin, {
     secret: options.secrets.jwtSecret,

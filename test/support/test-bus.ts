@@ -1,14 +1,32 @@
 // A real event bus (real Postgres, real pg-boss) over fixture event types, for testing the bus
 // itself without any business module.
 import { PgBoss } from 'pg-boss';
+import { Type } from 'typebox';
 import { loadConfig, type EventsConfig } from '../../src/config.js';
 import { connectDatabase } from '../../src/platform/db/database.js';
 import { EventBus, type DeclaredSubscription, type Subscription } from '../../src/platform/events/event-bus.js';
+import { defineEvent, type EventDefinition } from '../../src/platform/events/event-definition.js';
 import { createLogger } from '../../src/platform/logging/logger.js';
 import { query } from './test-database.js';
 
 export const FIXTURE_SCHEMA = 'fixture';
-export const FIXTURE_CATALOG = ['fixture.thing-happened', 'fixture.other-happened', 'elsewhere.thing-happened'] as const;
+const Answer = Type.Object({ answer: Type.Integer() });
+const Cents = Type.Integer({ minimum: 1 });
+// An event with two versions: v1 has loose fields, v2 a nested value; each converts to the other.
+const priceSetV1 = defineEvent('fixture.price-set', Type.Object({ priceCents: Cents, currency: Type.String() }));
+const priceSet = priceSetV1.evolve(Type.Object({ price: Type.Object({ cents: Cents, currency: Type.String() }) }), {
+  up: ({ priceCents, currency }) => ({ price: { cents: priceCents, currency } }),
+  down: ({ price }) => ({ priceCents: price.cents, currency: price.currency }),
+});
+export const FIXTURE_EVENTS = {
+  thingHappened: defineEvent('fixture.thing-happened', Answer),
+  otherHappened: defineEvent('fixture.other-happened', Answer),
+  elsewhereHappened: defineEvent('elsewhere.thing-happened', Answer),
+  priceSetV1,
+  priceSet,
+};
+/** The newest version of every fixture event. */
+export const FIXTURE_CATALOG = [FIXTURE_EVENTS.thingHappened, FIXTURE_EVENTS.otherHappened, FIXTURE_EVENTS.elsewhereHappened, priceSet];
 
 export const TEST_EVENTS_ENV = {
   EVENTS_POLLING_INTERVAL_SECONDS: '0.5',
@@ -39,6 +57,7 @@ export async function startTestBus(
   subscriptions: Array<Omit<Subscription, 'module' | 'schema'>>,
   events: Partial<EventsConfig> = {},
   declared: DeclaredSubscription[] = [],
+  catalog: readonly EventDefinition[] = FIXTURE_CATALOG,
 ): Promise<TestBus> {
   const config = { ...loadConfig(TEST_EVENTS_ENV).events, ...events };
   const database = connectDatabase(url, { max: 4 });
@@ -52,7 +71,7 @@ export async function startTestBus(
   });
   boss.on('error', () => {});
   await boss.start();
-  const bus = new EventBus({ boss, databaseOf: () => database.db, logger: createLogger({ level: 'silent', pretty: false }), config, catalog: FIXTURE_CATALOG });
+  const bus = new EventBus({ boss, databaseOf: () => database.db, logger: createLogger({ level: 'silent', pretty: false }), config, catalog });
   for (const subscription of subscriptions) bus.subscribe({ ...subscription, module: 'fixture', schema: FIXTURE_SCHEMA });
   for (const subscription of declared) bus.declare(subscription);
   await bus.start();

@@ -4,8 +4,8 @@
 import type { Db } from '../../platform/db/database.js';
 import type { Logger } from '../../platform/logging/logger.js';
 import { trackDegradation } from '../../platform/remote/degradation.js';
-import type { ProductsApi } from '../products/index.js';
-import type { UsersApi } from '../users/index.js';
+import type { ProductsApi } from '../products/api.js';
+import type { UsersApi } from '../users/api.js';
 import { callContract } from './contract-call.js';
 import { findCustomer } from './db/orders.repository.js';
 import { toOrderView, type Order } from './domain/order.js';

@@ -1,6 +1,6 @@
 // The orders module as the platform hosts it.
 import type { ModuleDefinition } from '../../platform/modules/module-definition.js';
-import { ORDERS_EVENTS } from './events.js';
+import { OrdersEvents } from './api.js';
 import { expireUnpaidOrder } from './handlers/expire-unpaid-order.timer.js';
 import { paymentRefunded } from './handlers/payment-refunded.handler.js';
 import { paymentSucceeded } from './handlers/payment-succeeded.handler.js';
@@ -15,7 +15,7 @@ export const ordersModule: ModuleDefinition = {
   name: 'orders',
   schema: 'orders',
   routePrefixes: ['/api/v1/orders'],
-  publishes: Object.values(ORDERS_EVENTS),
+  publishes: Object.values(OrdersEvents),
   needs: ['products', 'users'],
   subscriptions: [stockReserved, stockRejected, paymentSucceeded, paymentRefunded, userRegistered, userUpdated],
   timers: [expireUnpaidOrder],

@@ -3,15 +3,15 @@ import type { AuthenticatedUser } from '../../platform/http/auth.js';
 import type { SortKey } from '../../platform/http/pagination.js';
 import { HttpProblem, problem } from '../../platform/http/problem.js';
 import type { ModuleContext } from '../../platform/modules/module-definition.js';
-import type { ProductsApi } from '../products/index.js';
-import type { UsersApi } from '../users/index.js';
+import type { ProductsApi } from '../products/api.js';
+import type { UsersApi } from '../users/api.js';
 import { composeOrder } from './compose-order.js';
 import { callContract } from './contract-call.js';
 import { countOpenOrders, findOrder, insertOrder, listOrders, lockCustomerPlacements, lockOrder, updateStatus } from './db/orders.repository.js';
 import type { Order, ShippingAddress } from './domain/order.js';
 import { MAX_LINE_QUANTITY, mergeLines, priceLines, type RequestedLine } from './domain/order-lines.js';
 import { transition, type OrderStatus } from './domain/order-status.js';
-import { ORDERS_EVENTS, type OrderCancelled, type OrderPlaced } from './events.js';
+import { OrdersEvents, type OrderCancelled } from './api.js';
 
 export type OrdersService = ReturnType<typeof createOrdersService>;
 
@@ -66,13 +66,13 @@ export function createOrdersService(context: ModuleContext) {
         currency: pricing.currency,
         shippingAddress: input.shippingAddress,
       });
-      await publish(ORDERS_EVENTS.orderPlaced, {
+      await publish(OrdersEvents.orderPlaced, {
         orderId: order.id,
         customerId: order.customerId,
         items: order.items,
         totalCents: order.totalCents,
         currency: order.currency,
-      } satisfies OrderPlaced);
+      });
       return order;
     });
   }
@@ -105,12 +105,12 @@ export function createOrdersService(context: ModuleContext) {
       const result = transition(order.status, { type: 'cancel' });
       if (!result.allowed) throw problem.conflict(`An order that is ${order.status} can no longer be cancelled`);
       await updateStatus(tx, id, result.to);
-      await publish(ORDERS_EVENTS.orderCancelled, {
+      await publish(OrdersEvents.orderCancelled, {
         orderId: id,
         customerId: order.customerId,
         previousStatus: order.status as OrderCancelled['previousStatus'],
         reason: 'requested',
-      } satisfies OrderCancelled);
+      });
       return (await findOrder(tx, id))!;
     });
   }

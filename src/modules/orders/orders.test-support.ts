@@ -5,8 +5,10 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { ALL_MODULES, type App } from '../../app.js';
+import type { EventData, EventDefinition } from '../../platform/events/event-definition.js';
 import type { ModuleDefinition } from '../../platform/modules/module-definition.js';
-import type { ProductsApi, ProductSummary } from '../products/index.js';
+import { PAYMENTS_PUBLISHES } from '../payments/api.js';
+import { ProductsEvents, type ProductsApi, type ProductSummary } from '../products/api.js';
 import type { Injector } from '../../../test/support/users.js';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -59,19 +61,10 @@ export function fakeCatalog() {
   return catalog;
 }
 
-// Event types other modules publish, spelled out: a run-time import of products' or payments'
-// index.ts from orders code would make the modules load each other.
-export const UPSTREAM_EVENTS = {
-  stockReserved: 'products.stock-reserved',
-  stockRejected: 'products.stock-rejected',
-  paymentSucceeded: 'payments.payment-succeeded',
-  paymentRefunded: 'payments.payment-refunded',
-} as const;
-
 // Stand-ins for products and payments: same names, schemas and events, no behaviour of their own.
 // Orders is tested against the event contract, not against whatever the real modules happen to do
 // with the orders events (the real products module would reserve or reject stock by itself).
-const standIn = (name: 'products' | 'payments', publishes: string[], api?: unknown): ModuleDefinition => ({
+const standIn = (name: 'products' | 'payments', publishes: readonly EventDefinition[], api?: unknown): ModuleDefinition => ({
   name,
   schema: name,
   routePrefixes: [],
@@ -87,8 +80,8 @@ const standIn = (name: 'products' | 'payments', publishes: string[], api?: unkno
 export function ordersTestModules(catalog: FakeCatalog, fixtures: ModuleDefinition[] = []) {
   const real = ALL_MODULES.filter((definition) => definition.name === 'users' || definition.name === 'orders');
   const standIns = [
-    standIn('products', ['products.product-created', 'products.product-updated', UPSTREAM_EVENTS.stockReserved, UPSTREAM_EVENTS.stockRejected], catalog.api),
-    standIn('payments', [UPSTREAM_EVENTS.paymentSucceeded, 'payments.payment-failed', UPSTREAM_EVENTS.paymentRefunded]),
+    standIn('products', Object.values(ProductsEvents), catalog.api),
+    standIn('payments', PAYMENTS_PUBLISHES),
   ];
   return {
     definitions: [...real, ...standIns, ...fixtures],
@@ -97,6 +90,6 @@ export function ordersTestModules(catalog: FakeCatalog, fixtures: ModuleDefiniti
 }
 
 /** Publishes an event as its owning module would: stored in one transaction, then delivered. */
-export async function publishAs(app: App, source: 'products' | 'payments', type: string, data: unknown): Promise<void> {
-  await app.bus.transaction(source, (_tx, publish) => publish(type, data));
+export async function publishAs<Definition extends EventDefinition>(app: App, source: 'products' | 'payments', event: Definition, data: EventData<Definition>): Promise<void> {
+  await app.bus.transaction(source, (_tx, publish) => publish(event, data));
 }

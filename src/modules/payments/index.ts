@@ -1,6 +1,5 @@
-// payments: charging cards (simulated gateway) and refunds; owns the `payments` schema.
-// Publishes payments.payment-succeeded, payment-failed, payment-refunded. Learns order totals and
-// payability from orders and products events. Needs no other module's contract.
+// payments: charging cards and refunds; owns the `payments` schema. Learns order totals and
+// payability from orders and products events; needs no other module's contract. Its published
+// language (events) is in api.ts, which is what other modules import; this file is the module's
+// definition, for the composition root and the test harness.
 export { paymentsModule } from './module.js';
-export { PAYMENTS_EVENTS } from './events.js';
-export type { PaymentFailed, PaymentRefunded, PaymentSucceeded } from './events.js';

@@ -2,7 +2,7 @@
 import type { ModuleContext, ModuleDefinition } from '../../platform/modules/module-definition.js';
 import type { CardGateway } from './domain/card-gateway.js';
 import { configuredCardGateway } from './configured-card-gateway.js';
-import { PAYMENTS_EVENTS } from './events.js';
+import { PAYMENTS_PUBLISHES } from './api.js';
 import { orderCancelledSubscription } from './handlers/order-cancelled.handler.js';
 import { orderPaidSubscription } from './handlers/order-paid.handler.js';
 import { orderPlacedSubscription } from './handlers/order-placed.handler.js';
@@ -29,7 +29,7 @@ export function createPaymentsModule(options: PaymentsModuleOptions = {}): Modul
     name: 'payments',
     schema: 'payments',
     routePrefixes: ['/api/v1/payments'],
-    publishes: Object.values(PAYMENTS_EVENTS),
+    publishes: PAYMENTS_PUBLISHES,
     // Order totals and payability arrive as events (handlers/), so no contract is needed.
     needs: [],
     subscriptions: [

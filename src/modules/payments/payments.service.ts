@@ -17,7 +17,7 @@ import { withFact, type PayableOrderStatus } from './domain/payable-order.js';
 import { refundableCents, statusAfterRefunds, toPaymentView } from './domain/payment.js';
 import { refundReference } from './domain/refund-reference.js';
 import { requestFingerprint } from './domain/request-fingerprint.js';
-import { PAYMENTS_EVENTS, type PaymentFailed, type PaymentRefunded, type PaymentSucceeded } from './events.js';
+import { PaymentsEvents } from './api.js';
 
 export type PaymentsService = ReturnType<typeof createPaymentsService>;
 export type RefundCancelledOrder = PaymentsService['refundCancelledOrder'];
@@ -138,15 +138,14 @@ export function createPaymentsService(context: ModuleContext, gateway: CardGatew
     });
     if (result.outcome === 'succeeded') {
       await savePayableOrderFacts(tx, order.orderId, withFact(order, { type: 'paid' }));
-      await publish(PAYMENTS_EVENTS.paymentSucceeded, {
+      await publish(PaymentsEvents.paymentSucceeded, {
         paymentId: payment.id,
         orderId: payment.orderId,
-        amountCents: payment.amountCents,
-        currency: payment.currency,
-      } satisfies PaymentSucceeded);
+        amount: { cents: payment.amountCents, currency: payment.currency },
+      });
     } else {
       // A decline leaves the order awaiting payment: the customer may try another card.
-      await publish(PAYMENTS_EVENTS.paymentFailed, { paymentId: payment.id, orderId: payment.orderId, reason: result.reason } satisfies PaymentFailed);
+      await publish(PaymentsEvents.paymentFailed, { paymentId: payment.id, orderId: payment.orderId, reason: result.reason });
     }
     logger.info({ paymentId: payment.id, orderId: payment.orderId, status: payment.status, failureReason: payment.failureReason }, 'card charge recorded');
     return payment;
@@ -217,13 +216,13 @@ export function createPaymentsService(context: ModuleContext, gateway: CardGatew
     const refundedCents = payment.refundedCents + amountCents;
     const status = statusAfterRefunds(payment, refundedCents);
     const refund = await recordRefund(tx, { id: refundId, paymentId: payment.id, amountCents }, { refundedCents, status });
-    await publish(PAYMENTS_EVENTS.paymentRefunded, {
+    await publish(PaymentsEvents.paymentRefunded, {
       paymentId: payment.id,
       orderId: payment.orderId,
       refundId: refund.id,
       amountCents,
       fullyRefunded: status === 'refunded',
-    } satisfies PaymentRefunded);
+    });
     logger.info({ paymentId: payment.id, refundId: refund.id, amountCents, status }, 'refund recorded');
     return refund;
   }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModuleDefinition } from '../../platform/modules/module-definition.js';
 import type { TestApp } from '../../../test/support/test-app.js';
 import { startAppWithAdmin } from '../../../test/support/users.js';
-import type { ProductsApi } from './index.js';
+import type { ProductsApi } from './api.js';
 import { createProduct, productsTestModules } from './products.test-support.js';
 
 describe('ProductsApi', () => {

@@ -1,8 +1,5 @@
-// products: catalog and inventory; owns the `products` schema.
-// Publishes products.product-created, product-updated, stock-reserved, stock-rejected.
-// Offers ProductsApi (catalog entries by id). Subscribes to orders and payments events to reserve,
-// commit, release and restock stock. Needs no other module's contract.
+// products: catalog and inventory; owns the `products` schema. Subscribes to orders and payments
+// events to reserve, commit, release and restock stock. Its published language (events and the
+// ProductsApi contract) is in api.ts, which is what other modules import; this file is the
+// module's definition, for the composition root and the test harness.
 export { productsModule } from './module.js';
-export type { ProductsApi, ProductSummary } from './contract.js';
-export { PRODUCTS_EVENTS } from './events.js';
-export type { ProductChanged, StockRejected, StockReserved } from './events.js';

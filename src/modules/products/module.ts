@@ -1,7 +1,6 @@
 // The products module as the platform hosts it.
 import type { ModuleDefinition } from '../../platform/modules/module-definition.js';
-import { productsContractMethods, type ProductsApi } from './contract.js';
-import { PRODUCTS_EVENTS } from './events.js';
+import { ProductsEvents, productsContractMethods, type ProductsApi } from './api.js';
 import { releaseStockOnOrderCancelled } from './handlers/order-cancelled.handler.js';
 import { commitStockOnOrderPaid } from './handlers/order-paid.handler.js';
 import { reserveStockOnOrderPlaced } from './handlers/order-placed.handler.js';
@@ -13,7 +12,7 @@ export const productsModule: ModuleDefinition<ProductsApi> = {
   name: 'products',
   schema: 'products',
   routePrefixes: ['/api/v1/products'],
-  publishes: Object.values(PRODUCTS_EVENTS),
+  publishes: Object.values(ProductsEvents),
   needs: [],
   contract: productsContractMethods,
   subscriptions: [reserveStockOnOrderPlaced, releaseStockOnOrderCancelled, commitStockOnOrderPaid, restockOnPaymentRefunded],

@@ -3,7 +3,7 @@ import { uniqueViolation } from '../../platform/db/errors.js';
 import { problem } from '../../platform/http/problem.js';
 import type { SortKey } from '../../platform/http/pagination.js';
 import type { ModuleContext } from '../../platform/modules/module-definition.js';
-import type { ProductSummary } from './contract.js';
+import type { ProductSummary } from './api.js';
 import {
   findProductById,
   findProductSummaries,
@@ -14,7 +14,7 @@ import {
   type ProductChanges,
 } from './db/products.repository.js';
 import type { ProductRow } from './db/schema.js';
-import { PRODUCTS_EVENTS, type ProductChanged } from './events.js';
+import { ProductsEvents, type ProductChanged } from './api.js';
 
 export type ProductsService = ReturnType<typeof createProductsService>;
 
@@ -35,7 +35,7 @@ export function createProductsService(context: ModuleContext) {
     try {
       return await transaction(async (tx, publish) => {
         const product = await insertProduct(tx, input);
-        await publish(PRODUCTS_EVENTS.productCreated, changedEvent(product));
+        await publish(ProductsEvents.productCreated, changedEvent(product));
         return product;
       });
     } catch (error) {
@@ -63,7 +63,7 @@ export function createProductsService(context: ModuleContext) {
         if (!current) throw problem.notFound('No such product');
         throw problem.conflict(`The stock cannot go below the ${current.reserved} units reserved for orders`);
       }
-      await publish(PRODUCTS_EVENTS.productUpdated, changedEvent(product));
+      await publish(ProductsEvents.productUpdated, changedEvent(product));
       return product;
     });
   }

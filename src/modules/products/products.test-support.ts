@@ -3,7 +3,10 @@
 // on them. Test-only code: the production build leaves *.test-support.ts files out.
 import { randomUUID } from 'node:crypto';
 import { ALL_MODULES, type App } from '../../app.js';
+import type { EventData, EventDefinition } from '../../platform/events/event-definition.js';
 import type { ModuleDefinition } from '../../platform/modules/module-definition.js';
+import { OrdersEvents } from '../orders/api.js';
+import { PAYMENTS_PUBLISHES, PaymentsEvents } from '../payments/api.js';
 import { waitFor } from '../../../test/support/wait-for.js';
 import type { ReservationStatus, StockLine } from './domain/reservation.js';
 
@@ -42,17 +45,10 @@ export async function createProduct(app: App, admin: Auth, overrides: Record<str
   return response.json();
 }
 
-// Event types other modules publish, spelled out here: importing their index.ts would make the
-// module graph cyclic (orders needs products).
-const ORDER_PLACED = 'orders.order-placed';
-const ORDER_CANCELLED = 'orders.order-cancelled';
-const ORDER_PAID = 'orders.order-paid';
-const PAYMENT_REFUNDED = 'payments.payment-refunded';
-
 // Stand-ins for the orders and payments modules: they only publish their events, as the tests
 // tell them to. The products module is tested against the event contract, not against whatever
 // the real orders and payments modules happen to do with the events products publishes back.
-const standIn = (name: 'orders' | 'payments', publishes: string[]): ModuleDefinition => ({
+const standIn = (name: 'orders' | 'payments', publishes: readonly EventDefinition[]): ModuleDefinition => ({
   name,
   schema: name,
   routePrefixes: [],
@@ -61,8 +57,8 @@ const standIn = (name: 'orders' | 'payments', publishes: string[]): ModuleDefini
   create: () => ({ routes: async () => {} }),
 });
 const STAND_INS = [
-  standIn('orders', [ORDER_PLACED, ORDER_CANCELLED, ORDER_PAID]),
-  standIn('payments', ['payments.payment-succeeded', 'payments.payment-failed', PAYMENT_REFUNDED]),
+  standIn('orders', Object.values(OrdersEvents)),
+  standIn('payments', PAYMENTS_PUBLISHES),
 ];
 
 /**
@@ -78,8 +74,8 @@ export function productsTestModules(fixtures: ModuleDefinition[] = []) {
 }
 
 /** Publishes an event as its owning module would: stored in one transaction, then delivered. */
-export async function publishAs(app: App, source: 'orders' | 'payments', type: string, data: unknown): Promise<void> {
-  await app.bus.transaction(source, (_tx, publish) => publish(type, data));
+export async function publishAs<Definition extends EventDefinition>(app: App, source: 'orders' | 'payments', event: Definition, data: EventData<Definition>): Promise<void> {
+  await app.bus.transaction(source, (_tx, publish) => publish(event, data));
 }
 
 /** Publishes orders.order-placed with the contract's data for these lines; returns its data. */
@@ -92,20 +88,20 @@ export async function placeOrder(app: App, lines: StockLine[], orderId: string =
     totalCents: items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0),
     currency: 'USD',
   };
-  await publishAs(app, 'orders', ORDER_PLACED, data);
+  await publishAs(app, 'orders', OrdersEvents.orderPlaced, data);
   return data;
 }
 
 export async function cancelOrder(app: App, orderId: string, previousStatus: 'pending' | 'awaiting_payment' = 'awaiting_payment'): Promise<void> {
-  await publishAs(app, 'orders', ORDER_CANCELLED, { orderId, customerId: randomUUID(), previousStatus });
+  await publishAs(app, 'orders', OrdersEvents.orderCancelled, { orderId, customerId: randomUUID(), previousStatus });
 }
 
 export async function payOrder(app: App, orderId: string): Promise<void> {
-  await publishAs(app, 'orders', ORDER_PAID, { orderId, paymentId: randomUUID() });
+  await publishAs(app, 'orders', OrdersEvents.orderPaid, { orderId, paymentId: randomUUID() });
 }
 
 export async function refundOrder(app: App, orderId: string, fullyRefunded: boolean, amountCents = 1000): Promise<void> {
-  await publishAs(app, 'payments', PAYMENT_REFUNDED, { paymentId: randomUUID(), orderId, refundId: randomUUID(), amountCents, fullyRefunded });
+  await publishAs(app, 'payments', PaymentsEvents.paymentRefunded, { paymentId: randomUUID(), orderId, refundId: randomUUID(), amountCents, fullyRefunded });
 }
 
 /** stock and reserved of a product, straight from its table. */

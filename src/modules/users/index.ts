@@ -1,7 +1,4 @@
-// users: accounts, sign-in and addresses; owns the `users` schema.
-// Publishes users.user-registered, users.user-updated, users.user-status-changed.
-// Offers UsersApi (public profiles by id). Needs no other module.
+// users: accounts, sign-in and addresses; owns the `users` schema. Its published language (events
+// and the UsersApi contract) is in api.ts, which is what other modules import; this file is the
+// module's definition, for the composition root and the test harness.
 export { usersModule } from './module.js';
-export type { PublicProfile, UsersApi } from './contract.js';
-export { USERS_EVENTS } from './events.js';
-export type { UserRegistered, UserStatusChanged, UserUpdated } from './events.js';

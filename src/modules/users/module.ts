@@ -1,8 +1,7 @@
 // The users module as the platform hosts it.
 import type { ModuleDefinition } from '../../platform/modules/module-definition.js';
-import { usersContractMethods, type UsersApi } from './contract.js';
+import { UsersEvents, usersContractMethods, type UsersApi } from './api.js';
 import { findUsernames } from './db/users.repository.js';
-import { USERS_EVENTS } from './events.js';
 import { createAbuseLimits } from './http/abuse-limits.js';
 import { usersRoutes } from './http/users.routes.js';
 import { createUsersService } from './users.service.js';
@@ -11,7 +10,7 @@ export const usersModule: ModuleDefinition<UsersApi> = {
   name: 'users',
   schema: 'users',
   routePrefixes: ['/api/v1/users', '/api/v1/auth'],
-  publishes: Object.values(USERS_EVENTS),
+  publishes: Object.values(UsersEvents),
   needs: [],
   contract: usersContractMethods,
   create(context) {

@@ -15,7 +15,7 @@ import {
 import type { UserRow } from './db/schema.js';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './domain/passwords.js';
 import { signInRefusal, usernameFromEmail, type UserStatus } from './domain/user.js';
-import { USERS_EVENTS, type UserRegistered, type UserStatusChanged, type UserUpdated } from './events.js';
+import { UsersEvents } from './api.js';
 import type { SortKey } from '../../platform/http/pagination.js';
 
 export type UsersService = ReturnType<typeof createUsersService>;
@@ -46,7 +46,7 @@ export function createUsersService(context: ModuleContext) {
     return refusingTaken(() =>
       transaction(async (tx, publish) => {
         const user = await insertUser(tx, { email: input.email, username: input.username, passwordHash, role: 'customer' });
-        await publish(USERS_EVENTS.userRegistered, { userId: user.id, email: user.email, username: user.username } satisfies UserRegistered);
+        await publish(UsersEvents.userRegistered, { userId: user.id, email: user.email, username: user.username });
         return user;
       }),
     );
@@ -80,7 +80,7 @@ export function createUsersService(context: ModuleContext) {
       transaction(async (tx, publish) => {
         const user = await updateUser(tx, id, changes);
         if (!user) throw problem.notFound('No such user');
-        await publish(USERS_EVENTS.userUpdated, { userId: user.id, username: user.username, email: user.email } satisfies UserUpdated);
+        await publish(UsersEvents.userUpdated, { userId: user.id, username: user.username, email: user.email });
         return user;
       }),
     );
@@ -104,7 +104,7 @@ export function createUsersService(context: ModuleContext) {
     return transaction(async (tx, publish) => {
       const user = await updateUser(tx, id, { status });
       if (!user) throw problem.notFound('No such user');
-      await publish(USERS_EVENTS.userStatusChanged, { userId: user.id, status: user.status } satisfies UserStatusChanged);
+      await publish(UsersEvents.userStatusChanged, { userId: user.id, status: user.status });
       return user;
     });
   }
@@ -138,7 +138,7 @@ export function createUsersService(context: ModuleContext) {
         passwordHash,
         role: 'admin',
       });
-      if (user) await publish(USERS_EVENTS.userRegistered, { userId: user.id, email: user.email, username: user.username } satisfies UserRegistered);
+      if (user) await publish(UsersEvents.userRegistered, { userId: user.id, email: user.email, username: user.username });
       return user;
     });
     if (created) logger.info({ userId: created.id, email: created.email }, 'bootstrap admin created');

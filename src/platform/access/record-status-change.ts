@@ -2,6 +2,7 @@
 // this subscription in every process, so the view is fed wherever the users module lives.
 import { sql } from 'drizzle-orm';
 import type { Subscription } from '../events/event-bus.js';
+import type { EventDefinition } from '../events/event-definition.js';
 
 interface StatusChange {
   userId: string;
@@ -13,13 +14,18 @@ function isStatusChange(data: unknown): data is StatusChange {
   return typeof candidate?.userId === 'string' && typeof candidate.status === 'string';
 }
 
-/** The platform's subscription to `eventType` (the users module's status-changed event). */
-export function accessRevocationSubscription(eventType: string): Subscription {
+/**
+ * The platform's subscription to the users module's status-changed event, handed in by the
+ * composition root (the platform knows no module): the bus checks each event against the users
+ * module's schema; the check here only tells TypeScript what the platform relies on.
+ */
+export function accessRevocationSubscription(statusChanged: EventDefinition): Subscription {
   return {
     module: 'platform',
     schema: 'platform',
     name: 'access-revocations',
-    pattern: eventType,
+    pattern: statusChanged.type,
+    reads: statusChanged,
     async handler(event, { tx }) {
       if (!isStatusChange(event.data)) throw new Error(`${event.type} ${event.id} has no userId and status`);
       // Status events of one user may arrive out of order: the newest change wins.

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTypeScript, type Child } from '../../../test/support/child-process.js';
-import { createFixtureSchema, startTestBus, type TestBus } from '../../../test/support/test-bus.js';
+import { createFixtureSchema, FIXTURE_EVENTS, startTestBus, type TestBus } from '../../../test/support/test-bus.js';
 import { createTestDatabase, query } from '../../../test/support/test-database.js';
 import { waitFor } from '../../../test/support/wait-for.js';
 
@@ -26,7 +26,7 @@ describe('crash recovery', () => {
 
     const publisher = await startTestBus(url, []);
     buses.push(publisher);
-    await publisher.bus.transaction('fixture', (_tx, publish) => publish('fixture.thing-happened', { answer: 42 }));
+    await publisher.bus.transaction('fixture', (_tx, publish) => publish(FIXTURE_EVENTS.thingHappened, { answer: 42 }));
     const [, eventId] = await child.waitForOutput(/^handling (\S+)$/m);
 
     child.kill('SIGKILL');

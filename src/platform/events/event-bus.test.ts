@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, query } from '../../../test/support/test-database.js';
-import { createFixtureSchema, startTestBus, type TestBus } from '../../../test/support/test-bus.js';
+import { createFixtureSchema, FIXTURE_EVENTS, startTestBus, type TestBus } from '../../../test/support/test-bus.js';
 import { waitFor } from '../../../test/support/wait-for.js';
 import { listDeadLetters, redriveDeadLetters } from './dead-letters.js';
 import type { EventHandler } from './event-bus.js';
+import type { EventDefinition } from './event-definition.js';
 
 // Every handler here records its effect in the handler's transaction, so "effect once" is a row count.
 const recordEffect: EventHandler = async (event, { tx }) => {
@@ -20,9 +21,9 @@ describe('event bus', () => {
     return testBus;
   };
   const effects = (eventId: string) => query<{ event_type: string }>(url, 'select event_type from fixture.effects where event_id = $1', [eventId]);
-  const publishOne = async ({ bus }: TestBus, type = 'fixture.thing-happened', source = 'fixture') =>
+  const publishOne = async ({ bus }: TestBus, event: EventDefinition = FIXTURE_EVENTS.thingHappened, source = 'fixture') =>
     bus.transaction(source, async (_tx, publish) => {
-      await publish(type, { answer: 42 });
+      await publish(event, { answer: 42 });
     });
   const lastEventId = async (type = 'fixture.thing-happened') => {
     const rows = await query<{ id: string }>(url, `select data->>'id' as id from pgboss.job where data->>'type' = $1 order by created_on desc limit 1`, [type]);
@@ -44,7 +45,7 @@ describe('event bus', () => {
 
     await expect(
       testBus.bus.transaction('fixture', async (_tx, publish) => {
-        await publish('fixture.thing-happened', { answer: 1 });
+        await publish(FIXTURE_EVENTS.thingHappened, { answer: 1 });
         throw new Error('business rule failed');
       }),
     ).rejects.toThrow('business rule failed');
@@ -64,7 +65,7 @@ describe('event bus', () => {
 
   it('refuses to publish an event type that is not the module’s own', async () => {
     const testBus = await start(url, []);
-    await expect(publishOne(testBus, 'elsewhere.thing-happened', 'fixture')).rejects.toThrow(/cannot publish/);
+    await expect(publishOne(testBus, FIXTURE_EVENTS.elsewhereHappened, 'fixture')).rejects.toThrow(/cannot publish/);
   });
 
   it('applies an event once even when it is delivered twice', async () => {
@@ -154,9 +155,9 @@ describe('event bus', () => {
     const seen: string[] = [];
     const testBus = await start(url, [{ name: 'wildcard', pattern: 'fixture.*', handler: async (event) => void seen.push(event.type) }]);
 
-    await publishOne(testBus, 'fixture.thing-happened');
-    await publishOne(testBus, 'fixture.other-happened');
-    await publishOne(testBus, 'elsewhere.thing-happened', 'elsewhere');
+    await publishOne(testBus, FIXTURE_EVENTS.thingHappened);
+    await publishOne(testBus, FIXTURE_EVENTS.otherHappened);
+    await publishOne(testBus, FIXTURE_EVENTS.elsewhereHappened, 'elsewhere');
 
     await waitFor(async () => seen.length >= 2, { what: 'both fixture events' });
     // The non-matching event had no queue to land in, so nothing more can arrive.

@@ -10,6 +10,11 @@
 // subscribing module is hosted; each handler runs in a transaction that also claims the event in
 // the module's inbox, so a redelivered event has its effect once.
 //
+// Schemas: an event is checked against its publisher's schema when published (a misfit throws
+// inside the caller's transaction, so nothing commits) and again at delivery, converted to the
+// version the subscription reads; one that does not fit goes straight to the dead-letter queue
+// with the schema error as its reason: no retry could make it fit, and dropping it would lose it.
+//
 // Waking: after a commit, local workers of matching subscriptions are woken at once; workers in
 // other processes are woken by pg-boss's LISTEN/NOTIFY. Polling stays as the safety net.
 //
@@ -24,12 +29,14 @@ import type { EventsConfig } from '../../config.js';
 import type { Db, Tx } from '../db/database.js';
 import { safeErrorMessage } from '../logging/error-serializer.js';
 import type { Logger } from '../logging/logger.js';
+import { assertFits, EventSchemaError, readAs, type EventData, type EventDefinition } from './event-definition.js';
 import { createEnvelope, type EventEnvelope, type PublishOptions } from './event-envelope.js';
 import { claimInInbox } from './inbox.js';
 
 const { EventEmitter2 } = ee2;
 
-export type Publish = (type: string, data: unknown, options?: PublishOptions) => Promise<void>;
+/** Publishes the newest version of one of the module's own events, checked against its schema. */
+export type Publish = <Definition extends EventDefinition>(event: Definition, data: EventData<Definition>, options?: PublishOptions) => Promise<void>;
 
 export interface ScheduleOptions {
   /** A uuid naming this piece of work: scheduling the same id again (per timer) is a no-op. */
@@ -59,6 +66,8 @@ export interface Subscription {
   name: string;
   /** An event type, or a wildcard pattern such as `users.*`. */
   pattern: string;
+  /** The version of the event type the handler reads (typed subscriptions); else it gets each event as published. */
+  reads?: EventDefinition;
   handler: EventHandler;
 }
 
@@ -84,8 +93,8 @@ export interface EventBusDeps {
   databaseOf(module: string): Db;
   logger: Logger;
   config: EventsConfig;
-  /** Every event type any module publishes, hosted here or not: wildcards expand over it. */
-  catalog: readonly string[];
+  /** The newest version of every event any module publishes, hosted here or not: wildcards expand over it. */
+  catalog: readonly EventDefinition[];
 }
 
 /** A subscription of a module hosted elsewhere: its queue is kept, its handler runs there. */
@@ -135,6 +144,10 @@ export class EventBus {
     if (this.matchingTypes(subscription.pattern).length === 0) {
       throw new Error(`subscription ${queue} pattern "${subscription.pattern}" matches no known event`);
     }
+    const reads = subscription.reads;
+    if (reads && (reads.type !== subscription.pattern || !this.#newest(reads.type) || reads.version > this.#newest(reads.type)!.version)) {
+      throw new Error(`subscription ${queue} reads ${reads.type} v${reads.version}, which its publisher does not define`);
+    }
     this.#subscriptions.set(queue, subscription);
   }
 
@@ -162,7 +175,11 @@ export class EventBus {
   matchingTypes(pattern: string): string[] {
     const matcher = new EventEmitter2({ wildcard: true, delimiter: '.' });
     matcher.on(pattern, () => {});
-    return this.#deps.catalog.filter((type) => matcher.listeners(type).length > 0);
+    return this.#deps.catalog.map((event) => event.type).filter((type) => matcher.listeners(type).length > 0);
+  }
+
+  #newest(type: string): EventDefinition | undefined {
+    return this.#deps.catalog.find((event) => event.type === type);
   }
 
   async start(): Promise<void> {
@@ -238,11 +255,13 @@ export class EventBus {
   }
 
   #publisher(tx: Tx, source: string, published: string[]): Publish {
-    return async (type, data, options) => {
-      if (!type.startsWith(`${source}.`) || !this.#deps.catalog.includes(type)) {
-        throw new Error(`module ${source} cannot publish "${type}": not one of its catalogued events`);
+    return async (event, data, options) => {
+      const { type } = event;
+      if (!type.startsWith(`${source}.`) || this.#newest(type) !== event) {
+        throw new Error(`module ${source} cannot publish "${type}" v${event.version}: not the newest version of one of its catalogued events`);
       }
-      const envelope = createEnvelope(source, type, data, options);
+      assertFits(event, data);
+      const envelope = createEnvelope(source, type, data, { ...options, version: event.version });
       await this.#deps.boss.publish(type, envelope, { id: envelope.id, db: fromDrizzle(tx, sql) });
       published.push(type);
     };
@@ -267,9 +286,14 @@ export class EventBus {
     const results: JobResult[] = [];
     for (const job of jobs) {
       try {
-        await this.#applyOnce(queue, target, job.data);
+        await this.#applyOnce(queue, target, 'pattern' in target ? this.#asRead(target, job.data) : job.data);
         results.push({ id: job.id, status: 'completed' });
       } catch (error) {
+        if (error instanceof EventSchemaError) {
+          this.#deps.logger.error({ queue, eventId: job.data.id, eventType: job.data.type, reason: error.message }, 'event does not fit its schema; dead-lettered');
+          results.push({ id: job.id, status: 'deadletter', output: { message: error.message } });
+          continue;
+        }
         // Stored with the job, where operators read dead letters: no SQL values there either.
         const message = safeErrorMessage(error);
         this.#deps.logger.warn(
@@ -280,6 +304,14 @@ export class EventBus {
       }
     }
     return results;
+  }
+
+  /** The event as the subscription reads it: checked, and converted to the version it reads. */
+  #asRead(subscription: Subscription, event: EventEnvelope): EventEnvelope {
+    const newest = this.#newest(event.type);
+    if (!newest) throw new EventSchemaError(event.type, event.version, 'not an event any module defines');
+    const version = subscription.reads?.version ?? event.version;
+    return { ...event, version, data: readAs(newest, event.version, version, event.data) };
   }
 
   async #applyOnce(queue: string, target: Subscription | Timer, event: EventEnvelope): Promise<void> {

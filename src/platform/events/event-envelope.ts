@@ -12,11 +12,10 @@ export interface EventEnvelope<TData = unknown, TType extends string = string> {
 }
 
 export interface PublishOptions {
-  version?: number;
   traceparent?: string;
 }
 
-export function createEnvelope<TData>(source: string, type: string, data: TData, options: PublishOptions = {}): EventEnvelope<TData> {
+export function createEnvelope<TData>(source: string, type: string, data: TData, options: PublishOptions & { version?: number } = {}): EventEnvelope<TData> {
   return {
     id: randomUUID(),
     type,

@@ -4,7 +4,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppConfig } from '../../config.js';
 import type { Db, Tx } from '../db/database.js';
-import type { EventHandler, Publish, Schedule, Subscription } from '../events/event-bus.js';
+import type { EventHandler, HandlerContext, Publish, Schedule, Subscription } from '../events/event-bus.js';
+import type { EventData, EventDefinition } from '../events/event-definition.js';
+import type { EventEnvelope } from '../events/event-envelope.js';
 import type { Logger } from '../logging/logger.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 import type { ContractMethods } from '../remote/contract-methods.js';
@@ -23,6 +25,18 @@ export interface ModuleContext {
 }
 
 export type ModuleSubscription = Omit<Subscription, 'module' | 'schema'>;
+
+/**
+ * A subscription to one version of another module's event, as its publisher defines it: the
+ * handler gets the data in that version's shape, checked against its schema.
+ */
+export function on<Definition extends EventDefinition>(
+  event: Definition,
+  name: string,
+  handler: (event: EventEnvelope<EventData<Definition>, Definition['type']>, context: HandlerContext) => Promise<void>,
+): ModuleSubscription {
+  return { name, pattern: event.type, reads: event, handler: handler as EventHandler };
+}
 
 /** Delayed work of the module's own, scheduled with `schedule` and handled once, like an event. */
 export interface ModuleTimer {
@@ -50,8 +64,8 @@ export interface ModuleDefinition<Api = unknown> {
   schema: string;
   /** Public URL prefixes the module serves; the proxy forwards these when it is remote. */
   routePrefixes: readonly string[];
-  /** Event types this module publishes (`<module>.<past-tense>`). */
-  publishes: readonly string[];
+  /** The events this module publishes, each in its newest version, from its published language. */
+  publishes: readonly EventDefinition[];
   /** Modules whose contracts this one calls. */
   needs: readonly string[];
   /**

@@ -4,7 +4,7 @@
 import type { ModuleTimer } from '../../../platform/modules/module-definition.js';
 import { lockOrder, updateStatus } from '../db/orders.repository.js';
 import { transition } from '../domain/order-status.js';
-import { ORDERS_EVENTS, type OrderCancelled } from '../events.js';
+import { OrdersEvents } from '../api.js';
 
 export const EXPIRE_UNPAID_ORDER = 'expire-unpaid-order';
 
@@ -30,12 +30,12 @@ export const expireUnpaidOrder: ModuleTimer = {
       return;
     }
     await updateStatus(tx, order.id, result.to);
-    await publish(ORDERS_EVENTS.orderCancelled, {
+    await publish(OrdersEvents.orderCancelled, {
       orderId: order.id,
       customerId: order.customerId,
       previousStatus: 'awaiting_payment',
       reason: 'payment_timeout',
-    } satisfies OrderCancelled);
+    });
     logger.info({ orderId }, 'unpaid order cancelled: its payment window closed');
   },
 };

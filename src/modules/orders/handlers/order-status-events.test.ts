@@ -10,7 +10,11 @@ import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
 import { registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
 import { waitFor } from '../../../../test/support/wait-for.js';
-import { fakeCatalog, ordersTestModules, placeOrderAs, publishAs, shippingAddress, UPSTREAM_EVENTS } from '../orders.test-support.js';
+import { deadLettered, publishUnchecked } from '../../../../test/support/unchecked-events.js';
+import type { EventDefinition } from '../../../platform/events/event-definition.js';
+import { PaymentsEvents } from '../../payments/api.js';
+import { ProductsEvents } from '../../products/api.js';
+import { fakeCatalog, ordersTestModules, placeOrderAs, shippingAddress } from '../orders.test-support.js';
 
 describe('order status events', () => {
   const probe = eventProbe('orders', 'orders_events_probe');
@@ -37,13 +41,12 @@ describe('order status events', () => {
   const handledCount = async (subscription: string) =>
     Number((await query<{ count: string }>(app.databaseUrl, 'select count(*) from orders.inbox where subscription = $1', [subscription]))[0]!.count);
 
-  /** Publishes as the upstream module would and waits until the orders subscription has handled it. */
-  async function deliver(type: string, data: Record<string, unknown>): Promise<void> {
-    const [module, name] = type.split('.') as [string, string];
-    const subscription = `orders.${name}`;
+  /** Publishes as the upstream module would (in the event's version) and waits until the orders subscription has handled it. */
+  async function deliver(event: EventDefinition, data: Record<string, unknown>): Promise<void> {
+    const subscription = `orders.${event.type.split('.')[1]}`;
     const before = await handledCount(subscription);
-    await publishAs(app, module as 'products' | 'payments', type, data);
-    await waitFor(async () => (await handledCount(subscription)) > before, { what: `${subscription} to handle ${type}` });
+    await publishUnchecked(app, event, data);
+    await waitFor(async () => (await handledCount(subscription)) > before, { what: `${subscription} to handle ${event.type}` });
   }
 
   const statusOf = async (orderId: string) =>
@@ -61,12 +64,12 @@ describe('order status events', () => {
       )[0]!.count,
     );
 
-  const reserve = (orderId: string) => deliver(UPSTREAM_EVENTS.stockReserved, { orderId, lines: [{ productId: product.id, quantity: 2 }] });
-  const reject = (orderId: string) => deliver(UPSTREAM_EVENTS.stockRejected, { orderId, reason: 'insufficient_stock', lines: [{ productId: product.id, requested: 2, available: 1 }] });
+  const reserve = (orderId: string) => deliver(ProductsEvents.stockReserved, { orderId, lines: [{ productId: product.id, quantity: 2 }] });
+  const reject = (orderId: string) => deliver(ProductsEvents.stockRejected, { orderId, reason: 'insufficient_stock', lines: [{ productId: product.id, requested: 2, available: 1 }] });
   const paymentSucceeded = (order: { id: string; totalCents: number; currency: string }, paymentId = randomUUID()) =>
-    deliver(UPSTREAM_EVENTS.paymentSucceeded, { paymentId, orderId: order.id, amountCents: order.totalCents, currency: order.currency });
+    deliver(PaymentsEvents.paymentSucceeded, { paymentId, orderId: order.id, amount: { cents: order.totalCents, currency: order.currency } });
   const refunded = (orderId: string, fullyRefunded: boolean) =>
-    deliver(UPSTREAM_EVENTS.paymentRefunded, { paymentId: randomUUID(), orderId, refundId: randomUUID(), amountCents: 100, fullyRefunded });
+    deliver(PaymentsEvents.paymentRefunded, { paymentId: randomUUID(), orderId, refundId: randomUUID(), amountCents: 100, fullyRefunded });
   const cancel = (orderId: string) => client.inject({ method: 'POST', url: `/api/v1/orders/${orderId}/cancel`, headers: customer.auth });
   const refusalLogged = (orderId: string) => app.logs.some((line) => line.includes('order transition refused') && line.includes(orderId));
 
@@ -214,7 +217,8 @@ describe('order status events', () => {
     it('handles them without failing (no retry, no dead letter) and logs them', async () => {
       const orderId = randomUUID();
       await reserve(orderId);
-      await deliver(UPSTREAM_EVENTS.paymentSucceeded, { paymentId: randomUUID(), orderId, amountCents: 100, currency: 'USD' });
+      // Version 1, as stored by a payments module from before v2: the handler reads it as v2.
+      await deliver(PaymentsEvents.paymentSucceededV1, { paymentId: randomUUID(), orderId, amountCents: 100, currency: 'USD' });
       const jobs = await query<{ state: string }>(
         app.databaseUrl,
         `select state from pgboss.job where name in ('orders.stock-reserved', 'orders.payment-succeeded') and data->'data'->>'orderId' = $1`,
@@ -227,11 +231,11 @@ describe('order status events', () => {
   });
 
   describe('malformed events', () => {
-    it('drops an event whose orderId is not a UUID without failing, and logs it as an error', async () => {
-      await deliver(UPSTREAM_EVENTS.stockReserved, { orderId: 'not-a-uuid', lines: [] });
-      const [job] = await query<{ state: string }>(app.databaseUrl, `select state from pgboss.job where name = 'orders.stock-reserved' and data->'data'->>'orderId' = 'not-a-uuid'`);
-      expect(job?.state).toBe('completed');
-      expect(app.logs.some((line) => line.includes('without a valid orderId') && line.includes('"level":50'))).toBe(true);
+    it('dead-letters an event that does not fit the publisher’s schema, with the schema error as its reason, at the first attempt', async () => {
+      const eventId = await publishUnchecked(app, ProductsEvents.stockReserved, { orderId: 'not-a-uuid', lines: [] });
+      const letter = await deadLettered(app, 'orders.stock-reserved', eventId);
+      expect(letter.error).toBe('products.stock-reserved v1: data/orderId must match format "uuid"; data/lines must not have fewer than 1 items');
+      expect(letter.attempts).toBe(1);
     });
 
     it('applies an event that writes the order id in upper case', async () => {

@@ -1,11 +1,7 @@
 // users.user-registered: start the local copy of the customer's username (used when the users
 // module cannot answer).
-import type { ModuleSubscription } from '../../../platform/modules/module-definition.js';
-import type { USERS_EVENTS } from '../../users/index.js';
+import { on } from '../../../platform/modules/module-definition.js';
+import { UsersEvents } from '../../users/api.js';
 import { copyUsername } from './username-copy.js';
 
-export const userRegistered: ModuleSubscription = {
-  name: 'user-registered',
-  pattern: 'users.user-registered' satisfies (typeof USERS_EVENTS)['userRegistered'],
-  handler: copyUsername,
-};
+export const userRegistered = on(UsersEvents.userRegistered, 'user-registered', copyUsername);

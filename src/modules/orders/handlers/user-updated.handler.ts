@@ -1,10 +1,6 @@
 // users.user-updated: keep the local copy of the customer's username current.
-import type { ModuleSubscription } from '../../../platform/modules/module-definition.js';
-import type { USERS_EVENTS } from '../../users/index.js';
+import { on } from '../../../platform/modules/module-definition.js';
+import { UsersEvents } from '../../users/api.js';
 import { copyUsername } from './username-copy.js';
 
-export const userUpdated: ModuleSubscription = {
-  name: 'user-updated',
-  pattern: 'users.user-updated' satisfies (typeof USERS_EVENTS)['userUpdated'],
-  handler: copyUsername,
-};
+export const userUpdated = on(UsersEvents.userUpdated, 'user-updated', copyUsername);

@@ -1,15 +1,10 @@
 // Shared by the users handlers: records a username in the orders module's own copy.
 import type { EventEnvelope } from '../../../platform/events/event-envelope.js';
 import type { HandlerContext } from '../../../platform/events/event-bus.js';
+import type { UserRegistered, UserUpdated } from '../../users/api.js';
 import { upsertCustomer } from '../db/orders.repository.js';
 
-export async function copyUsername(event: EventEnvelope, { tx, logger }: HandlerContext): Promise<void> {
-  const { userId, username } = event.data as { userId?: unknown; username?: unknown };
-  if (typeof userId !== 'string' || typeof username !== 'string') {
-    // A publisher bug: no retry could fix the event, so it is reported rather than dead-lettered.
-    logger.error({ eventType: event.type, userId }, 'users event without userId and username; ignored');
-    return;
-  }
+export async function copyUsername({ data, occurredAt }: EventEnvelope<UserRegistered | UserUpdated>, { tx }: HandlerContext): Promise<void> {
   // The event's own time orders the updates: a late, older event does not undo a rename.
-  await upsertCustomer(tx, { userId, username, asOf: new Date(event.occurredAt) });
+  await upsertCustomer(tx, { userId: data.userId, username: data.username, asOf: new Date(occurredAt) });
 }

@@ -7,7 +7,11 @@ import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
 import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
 import { waitFor } from '../../../../test/support/wait-for.js';
-import { fakeCatalog, ordersTestModules, placeOrderAs, publishAs, UPSTREAM_EVENTS } from '../orders.test-support.js';
+import type { EventDefinition } from '../../../platform/events/event-definition.js';
+import { PaymentsEvents } from '../../payments/api.js';
+import { ProductsEvents } from '../../products/api.js';
+import { publishUnchecked } from '../../../../test/support/unchecked-events.js';
+import { fakeCatalog, ordersTestModules, placeOrderAs } from '../orders.test-support.js';
 
 type Auth = { authorization: string };
 type Order = { id: string; status: string; totalCents: number; currency: string; updatedAt: string };
@@ -28,17 +32,17 @@ describe('POST /api/v1/orders/:id/cancel', () => {
   const placeOrder = () => placeOrderAs<Order>(client, customer, [{ productId: product.id, quantity: 1 }]);
   const cancel = (id: string, auth: Auth = customer.auth) => client.inject({ method: 'POST', url: `/api/v1/orders/${id}/cancel`, headers: auth });
   const statusOf = async (id: string) => (await query<{ status: string }>(app.databaseUrl, 'select status from orders.orders where id = $1', [id]))[0]?.status;
-  const reachStatus = async (order: Order, type: string, data: Record<string, unknown>, status: string) => {
-    await publishAs(app, type.startsWith('products.') ? 'products' : 'payments', type, { orderId: order.id, ...data });
+  const reachStatus = async (order: Order, event: EventDefinition, data: Record<string, unknown>, status: string) => {
+    await publishUnchecked(app, event, { orderId: order.id, ...data });
     await waitFor(async () => (await statusOf(order.id)) === status, { what: `order ${order.id} ${status}` });
   };
-  const reserved = (order: Order) => reachStatus(order, UPSTREAM_EVENTS.stockReserved, { lines: [{ productId: product.id, quantity: 1 }] }, 'awaiting_payment');
+  const reserved = (order: Order) => reachStatus(order, ProductsEvents.stockReserved, { lines: [{ productId: product.id, quantity: 1 }] }, 'awaiting_payment');
   const rejected = (order: Order) =>
-    reachStatus(order, UPSTREAM_EVENTS.stockRejected, { reason: 'insufficient_stock', lines: [{ productId: product.id, requested: 1, available: 0 }] }, 'rejected');
+    reachStatus(order, ProductsEvents.stockRejected, { reason: 'insufficient_stock', lines: [{ productId: product.id, requested: 1, available: 0 }] }, 'rejected');
   const paid = (order: Order) =>
-    reachStatus(order, UPSTREAM_EVENTS.paymentSucceeded, { paymentId: randomUUID(), amountCents: order.totalCents, currency: order.currency }, 'paid');
+    reachStatus(order, PaymentsEvents.paymentSucceeded, { paymentId: randomUUID(), amount: { cents: order.totalCents, currency: order.currency } }, 'paid');
   const refunded = (order: Order) =>
-    reachStatus(order, UPSTREAM_EVENTS.paymentRefunded, { paymentId: randomUUID(), refundId: randomUUID(), amountCents: order.totalCents, fullyRefunded: true }, 'refunded');
+    reachStatus(order, PaymentsEvents.paymentRefunded, { paymentId: randomUUID(), refundId: randomUUID(), amountCents: order.totalCents, fullyRefunded: true }, 'refunded');
 
   describe('in the states that allow it', () => {
     it('cancels a pending order and answers 200 with it', async () => {

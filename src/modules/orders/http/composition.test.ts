@@ -3,7 +3,7 @@
 // 200, the missing part null and the module named in `degraded`; the customer then comes from the
 // orders module's own copy of usernames, fed by users.user-registered and users.user-updated.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { UsersApi } from '../../users/index.js';
+import type { UsersApi } from '../../users/api.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
 import { ADMIN_ENV, newUserInput, registerAndLogin, startAppWithAdmin, startGuardedApp, type Injector, type TestUser } from '../../../../test/support/users.js';

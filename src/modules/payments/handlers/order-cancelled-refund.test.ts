@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_MODULES } from '../../../app.js';
-import { ORDERS_EVENTS, type OrderCancelled } from '../../orders/index.js';
+import { OrdersEvents, type OrderCancelled } from '../../orders/api.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
 import { registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
@@ -53,7 +53,7 @@ describe('a cancelled order that was already paid', () => {
   it('refunds the payment in full and shows it refunded to the customer', async () => {
     const user = await registerAndLogin(client);
     const { orderId, paymentId } = await paidOrder(user);
-    await publishUpstream(app, ORDERS_EVENTS.orderCancelled, cancelled(orderId, user.id));
+    await publishUpstream(app, OrdersEvents.orderCancelled, cancelled(orderId, user.id));
     await untilPayableOrder(app, orderId, 'cancelled');
     await waitFor(async () => (await listed(user, orderId))[0]?.status === 'refunded', { what: 'the payment to be refunded' });
     expect(await refundRows(paymentId)).toEqual([{ id: expect.any(String), amount_cents: '2500' }]);
@@ -66,7 +66,7 @@ describe('a cancelled order that was already paid', () => {
     const user = await registerAndLogin(client);
     const { orderId, paymentId } = await paidOrder(user);
     expect((await client.inject({ method: 'POST', url: `/api/v1/payments/${paymentId}/refunds`, headers: admin, payload: { amountCents: 1000 } })).statusCode).toBe(201);
-    await publishUpstream(app, ORDERS_EVENTS.orderCancelled, cancelled(orderId, user.id));
+    await publishUpstream(app, OrdersEvents.orderCancelled, cancelled(orderId, user.id));
     await waitFor(async () => (await listed(user, orderId))[0]?.status === 'refunded', { what: 'the payment to be refunded' });
     expect((await refundRows(paymentId)).map((row) => row.amount_cents).sort()).toEqual(['1000', '1500']);
   });
@@ -75,7 +75,7 @@ describe('a cancelled order that was already paid', () => {
     const user = await registerAndLogin(client);
     const { orderId, paymentId } = await paidOrder(user);
     gateway.down = true;
-    const eventId = await publishUpstream(app, ORDERS_EVENTS.orderCancelled, cancelled(orderId, user.id));
+    const eventId = await publishUpstream(app, OrdersEvents.orderCancelled, cancelled(orderId, user.id));
     await waitFor(async () => gateway.refunds.filter((request) => request.paymentReference === paymentId).length >= 2, { what: 'the refund to be retried' });
     expect(await refundRows(paymentId)).toEqual([]);
     gateway.down = false;

@@ -3,8 +3,9 @@
 // repeated event changes nothing.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORDERS_EVENTS, type OrderCancelled, type OrderPaid, type OrderPlaced } from '../../orders/index.js';
-import { PRODUCTS_EVENTS, type StockRejected, type StockReserved } from '../../products/index.js';
+import type { EventDefinition } from '../../../platform/events/event-definition.js';
+import { OrdersEvents, type OrderCancelled, type OrderPaid, type OrderPlaced } from '../../orders/api.js';
+import { ProductsEvents, type StockRejected, type StockReserved } from '../../products/api.js';
 import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
 import { waitFor } from '../../../../test/support/wait-for.js';
@@ -12,7 +13,7 @@ import { placePayableOrder, publishUpstream, untilPayableOrder } from '../paymen
 
 type Replica = { customer_id: string; total_cents: string; currency: string; status: string };
 /** An event as a test case names it: its type and its data for an order. */
-type EventCase = [name: string, status: string, type: string, data: (orderId: string) => unknown];
+type EventCase = [name: string, status: string, event: EventDefinition, data: (orderId: string) => unknown];
 
 describe('payable orders', () => {
   let app: TestApp;
@@ -44,39 +45,39 @@ describe('payable orders', () => {
   it('records a placed order as pending with its customer, total and currency', async () => {
     const orderId = randomUUID();
     const customerId = randomUUID();
-    await untilHandled(await publishUpstream(app, ORDERS_EVENTS.orderPlaced, placed(orderId, customerId, 12345, 'EUR')));
+    await untilHandled(await publishUpstream(app, OrdersEvents.orderPlaced, placed(orderId, customerId, 12345, 'EUR')));
     expect(await replica(orderId)).toEqual({ customer_id: customerId, total_cents: '12345', currency: 'EUR', status: 'pending' });
   });
 
   it('keeps the first copy when orders.order-placed for the same order arrives again', async () => {
     const orderId = randomUUID();
     const customerId = randomUUID();
-    await untilHandled(await publishUpstream(app, ORDERS_EVENTS.orderPlaced, placed(orderId, customerId, 2500)));
-    await untilHandled(await publishUpstream(app, ORDERS_EVENTS.orderPlaced, placed(orderId, randomUUID(), 1)));
+    await untilHandled(await publishUpstream(app, OrdersEvents.orderPlaced, placed(orderId, customerId, 2500)));
+    await untilHandled(await publishUpstream(app, OrdersEvents.orderPlaced, placed(orderId, randomUUID(), 1)));
     expect(await replica(orderId)).toMatchObject({ customer_id: customerId, total_cents: '2500', status: 'pending' });
   });
 
   it('makes a pending order payable on products.stock-reserved', async () => {
     const orderId = await orderIn('pending');
-    await untilHandled(await publishUpstream(app, PRODUCTS_EVENTS.stockReserved, reserved(orderId)));
+    await untilHandled(await publishUpstream(app, ProductsEvents.stockReserved, reserved(orderId)));
     expect((await replica(orderId))?.status).toBe('awaiting_payment');
   });
 
   it('rejects a pending order on products.stock-rejected', async () => {
     const orderId = await orderIn('pending');
-    await untilHandled(await publishUpstream(app, PRODUCTS_EVENTS.stockRejected, rejected(orderId)));
+    await untilHandled(await publishUpstream(app, ProductsEvents.stockRejected, rejected(orderId)));
     expect((await replica(orderId))?.status).toBe('rejected');
   });
 
   it.each(['pending', 'awaiting_payment'] as const)('cancels an order that is %s on orders.order-cancelled', async (status) => {
     const orderId = await orderIn(status);
-    await untilHandled(await publishUpstream(app, ORDERS_EVENTS.orderCancelled, cancelled(orderId, status)));
+    await untilHandled(await publishUpstream(app, OrdersEvents.orderCancelled, cancelled(orderId, status)));
     expect((await replica(orderId))?.status).toBe('cancelled');
   });
 
   it('marks an order awaiting payment paid on orders.order-paid', async () => {
     const orderId = await orderIn('awaiting_payment');
-    await untilHandled(await publishUpstream(app, ORDERS_EVENTS.orderPaid, paid(orderId)));
+    await untilHandled(await publishUpstream(app, OrdersEvents.orderPaid, paid(orderId)));
     expect((await replica(orderId))?.status).toBe('paid');
   });
 
@@ -93,7 +94,7 @@ describe('payable orders', () => {
   ])('applies %s with no retry: the order ends %s', async (_name, status, arrivals) => {
     const orderId = randomUUID();
     const data = { placed: placed(orderId), reserved: reserved(orderId), rejected: rejected(orderId), cancelled: cancelled(orderId, 'pending'), paid: paid(orderId) };
-    const types = { placed: ORDERS_EVENTS.orderPlaced, reserved: PRODUCTS_EVENTS.stockReserved, rejected: PRODUCTS_EVENTS.stockRejected, cancelled: ORDERS_EVENTS.orderCancelled, paid: ORDERS_EVENTS.orderPaid };
+    const types = { placed: OrdersEvents.orderPlaced, reserved: ProductsEvents.stockReserved, rejected: ProductsEvents.stockRejected, cancelled: OrdersEvents.orderCancelled, paid: OrdersEvents.orderPaid };
     const eventIds: string[] = [];
     // One at a time, each handled before the next is sent: the arrival order is the one named.
     for (const arrival of arrivals) {
@@ -109,29 +110,29 @@ describe('payable orders', () => {
     const orderIds = Array.from({ length: 20 }, () => randomUUID());
     await Promise.all(
       orderIds.flatMap((orderId) => [
-        publishUpstream(app, PRODUCTS_EVENTS.stockReserved, reserved(orderId)),
-        publishUpstream(app, ORDERS_EVENTS.orderPlaced, placed(orderId)),
+        publishUpstream(app, ProductsEvents.stockReserved, reserved(orderId)),
+        publishUpstream(app, OrdersEvents.orderPlaced, placed(orderId)),
       ]),
     );
     for (const orderId of orderIds) await untilPayableOrder(app, orderId, 'awaiting_payment');
   });
 
   it.each<EventCase>([
-    ['products.stock-rejected after reservation', 'awaiting_payment', PRODUCTS_EVENTS.stockRejected, rejected],
-  ])('ignores %s: products decides once, the status stays %s', async (_name, status, type, data) => {
+    ['products.stock-rejected after reservation', 'awaiting_payment', ProductsEvents.stockRejected, rejected],
+  ])('ignores %s: products decides once, the status stays %s', async (_name, status, event, data) => {
     const orderId = await orderIn('awaiting_payment');
-    await untilHandled(await publishUpstream(app, type, data(orderId)));
+    await untilHandled(await publishUpstream(app, event, data(orderId)));
     expect((await replica(orderId))?.status).toBe(status);
   });
 
   it('ignores products.stock-reserved for a cancelled order, and a repeated one for a payable order', async () => {
     const cancelledOrder = await orderIn('pending');
-    await untilHandled(await publishUpstream(app, ORDERS_EVENTS.orderCancelled, cancelled(cancelledOrder, 'pending')));
-    await untilHandled(await publishUpstream(app, PRODUCTS_EVENTS.stockReserved, reserved(cancelledOrder)));
+    await untilHandled(await publishUpstream(app, OrdersEvents.orderCancelled, cancelled(cancelledOrder, 'pending')));
+    await untilHandled(await publishUpstream(app, ProductsEvents.stockReserved, reserved(cancelledOrder)));
     expect((await replica(cancelledOrder))?.status).toBe('cancelled');
 
     const payable = await orderIn('awaiting_payment');
-    await untilHandled(await publishUpstream(app, PRODUCTS_EVENTS.stockReserved, reserved(payable)));
+    await untilHandled(await publishUpstream(app, ProductsEvents.stockReserved, reserved(payable)));
     expect((await replica(payable))?.status).toBe('awaiting_payment');
   });
 });

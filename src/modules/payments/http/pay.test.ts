@@ -3,8 +3,8 @@
 // only way the payments module learns about orders.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ORDERS_EVENTS, type OrderCancelled } from '../../orders/index.js';
-import { PRODUCTS_EVENTS, type StockRejected, type StockReserved } from '../../products/index.js';
+import { OrdersEvents } from '../../orders/api.js';
+import { ProductsEvents } from '../../products/api.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
 import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
@@ -273,7 +273,8 @@ describe('paying an order', () => {
       const user = await registerAndLogin(client);
       const orderId = await placePayableOrder(app, user.id, { reserve: false });
       const paying = pay(user, orderId);
-      await publishUpstream(app, PRODUCTS_EVENTS.stockReserved, { orderId, lines: [{ productId: randomUUID(), quantity: 1 }] } satisfies StockReserved);
+      await publishUpstream(app, ProductsEvents.stockReserved, { orderId, lines: [{ productId: randomUUID(), quantity: 1 }]
+      });
       expect((await paying).statusCode).toBe(201);
       expect(await paymentRows(orderId)).toEqual([{ status: 'succeeded', amount_cents: '2500' }]);
     });
@@ -281,7 +282,8 @@ describe('paying an order', () => {
     it('answers 409 once the order was cancelled', async () => {
       const user = await registerAndLogin(client);
       const orderId = await placePayableOrder(app, user.id);
-      await publishUpstream(app, ORDERS_EVENTS.orderCancelled, { orderId, customerId: user.id, previousStatus: 'awaiting_payment' } satisfies OrderCancelled);
+      await publishUpstream(app, OrdersEvents.orderCancelled, { orderId, customerId: user.id, previousStatus: 'awaiting_payment'
+      });
       await untilPayableOrder(app, orderId, 'cancelled');
       expectProblem(await pay(user, orderId), 409);
     });
@@ -289,11 +291,11 @@ describe('paying an order', () => {
     it('answers 409 when the order was rejected for lack of stock', async () => {
       const user = await registerAndLogin(client);
       const orderId = await placePayableOrder(app, user.id, { reserve: false });
-      await publishUpstream(app, PRODUCTS_EVENTS.stockRejected, {
+      await publishUpstream(app, ProductsEvents.stockRejected, {
         orderId,
         reason: 'insufficient_stock',
         lines: [{ productId: randomUUID(), requested: 2, available: 1 }],
-      } satisfies StockRejected);
+      });
       await untilPayableOrder(app, orderId, 'rejected');
       expectProblem(await pay(user, orderId), 409);
     });

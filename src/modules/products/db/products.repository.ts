@@ -4,7 +4,7 @@ import { and, desc, eq, ilike, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../platform/db/database.js';
 import { afterSortKey } from '../../../platform/db/keyset.js';
 import type { SortKey } from '../../../platform/http/pagination.js';
-import type { ProductSummary } from '../contract.js';
+import type { ProductSummary } from '../api.js';
 import { products, type ProductRow } from './schema.js';
 
 type Runner = Db | Tx;

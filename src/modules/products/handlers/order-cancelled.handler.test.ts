@@ -2,6 +2,8 @@
 // cancel that overtakes its order-placed keeps that order from ever holding stock.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deadLettered, publishUnchecked } from '../../../../test/support/unchecked-events.js';
+import { OrdersEvents } from '../../orders/api.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { startAppWithAdmin } from '../../../../test/support/users.js';
 import { waitFor } from '../../../../test/support/wait-for.js';
@@ -68,9 +70,9 @@ describe('releasing stock on orders.order-cancelled', () => {
     const mug = await createProduct(app, admin, { stock: 5 });
     await reservedOrder(app, [{ productId: mug.id, quantity: 2 }]);
     const orderId = await reservedOrder(app, [{ productId: mug.id, quantity: 1 }]);
-    const data = { orderId, customerId: randomUUID(), previousStatus: 'awaiting_payment' };
+    const data = { orderId, customerId: randomUUID(), previousStatus: 'awaiting_payment' as const };
     await applied(app, SUBSCRIPTIONS.release, 3, async () => {
-      for (let i = 0; i < 3; i += 1) await publishAs(app, 'orders', 'orders.order-cancelled', data);
+      for (let i = 0; i < 3; i += 1) await publishAs(app, 'orders', OrdersEvents.orderCancelled, data);
     });
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 2 });
   });
@@ -137,7 +139,8 @@ describe('releasing stock on orders.order-cancelled', () => {
     expect((await reservationOf(app, orderId))?.status).toBe('committed');
   });
 
-  it('ignores a cancel whose orderId is not a UUID, without retrying it', async () => {
-    await applied(app, SUBSCRIPTIONS.release, 1, () => publishAs(app, 'orders', 'orders.order-cancelled', { orderId: 'nope', customerId: randomUUID(), previousStatus: 'pending' }));
+  it('dead-letters a cancel whose orderId is not a UUID, with the schema error as its reason', async () => {
+    const eventId = await publishUnchecked(app, OrdersEvents.orderCancelled, { orderId: 'nope', customerId: randomUUID(), previousStatus: 'pending' });
+    expect((await deadLettered(app, SUBSCRIPTIONS.release, eventId)).error).toBe('orders.order-cancelled v1: data/orderId must match format "uuid"');
   });
 });

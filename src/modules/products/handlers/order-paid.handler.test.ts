@@ -2,6 +2,8 @@
 // and stop being reserved.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deadLettered, publishUnchecked } from '../../../../test/support/unchecked-events.js';
+import { OrdersEvents } from '../../orders/api.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { startAppWithAdmin } from '../../../../test/support/users.js';
 import {
@@ -75,7 +77,8 @@ describe('committing stock on orders.order-paid', () => {
     expect(await reservationOf(app, orderId)).toBeNull();
   });
 
-  it('ignores an order-paid whose orderId is not a UUID, without retrying it', async () => {
-    await applied(app, SUBSCRIPTIONS.commit, 1, () => publishAs(app, 'orders', 'orders.order-paid', { orderId: 42, paymentId: randomUUID() }));
+  it('dead-letters an order-paid whose orderId is not a UUID, with the schema error as its reason', async () => {
+    const eventId = await publishUnchecked(app, OrdersEvents.orderPaid, { orderId: 42, paymentId: randomUUID() });
+    expect((await deadLettered(app, SUBSCRIPTIONS.commit, eventId)).error).toBe('orders.order-paid v1: data/orderId must be string');
   });
 });

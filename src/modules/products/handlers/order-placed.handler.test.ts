@@ -2,6 +2,8 @@
 // and answers with products.stock-reserved or products.stock-rejected.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deadLettered, publishUnchecked } from '../../../../test/support/unchecked-events.js';
+import { OrdersEvents } from '../../orders/api.js';
 import type { EventEnvelope } from '../../../platform/events/event-envelope.js';
 import { eventProbe } from '../../../../test/support/event-probe.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
@@ -165,7 +167,7 @@ describe('reserving stock on orders.order-placed', () => {
     const mug = await createProduct(app, admin, { stock: 5 });
     const order = await placeOrder(app, [{ productId: mug.id, quantity: 2 }]);
     await answerTo(order.orderId);
-    await applied(app, SUBSCRIPTIONS.reserve, 1, () => publishAs(app, 'orders', 'orders.order-placed', order));
+    await applied(app, SUBSCRIPTIONS.reserve, 1, () => publishAs(app, 'orders', OrdersEvents.orderPlaced, order));
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 2 });
     expect(answersTo(order.orderId)).toHaveLength(1);
   });
@@ -175,7 +177,7 @@ describe('reserving stock on orders.order-placed', () => {
     const order = await placeOrder(app, [{ productId: mug.id, quantity: 2 }]);
     expect((await answerTo(order.orderId)).type).toBe('products.stock-rejected');
     expect((await app.server.inject({ method: 'PATCH', url: `/api/v1/products/${mug.id}`, headers: admin, payload: { stock: 5 } })).statusCode).toBe(200);
-    await applied(app, SUBSCRIPTIONS.reserve, 1, () => publishAs(app, 'orders', 'orders.order-placed', order));
+    await applied(app, SUBSCRIPTIONS.reserve, 1, () => publishAs(app, 'orders', OrdersEvents.orderPlaced, order));
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
     expect(await reservationOf(app, order.orderId)).toMatchObject({ status: 'rejected' });
   });
@@ -197,12 +199,13 @@ describe('reserving stock on orders.order-placed', () => {
     ['a fractional quantity', (productId: string) => ({ orderId: randomUUID(), items: [{ productId, quantity: 1.5 }] })],
     ['a productId that is not a UUID', () => ({ orderId: randomUUID(), items: [{ productId: 'mug', quantity: 1 }] })],
     ['no data at all', () => null],
-  ])('ignores an order-placed with %s: holds nothing, answers nothing, is not retried', async (_what, build) => {
+  ])('dead-letters an order-placed with %s at once: holds nothing, answers nothing', async (_what, build) => {
     const mug = await createProduct(app, admin, { stock: 5 });
     const data = build(mug.id);
     const answeredBefore = stockAnswers().length;
-    // Applied (claimed in the inbox, committed) means the handler returned instead of throwing.
-    await applied(app, SUBSCRIPTIONS.reserve, 1, () => publishAs(app, 'orders', 'orders.order-placed', data));
+    const letter = await deadLettered(app, SUBSCRIPTIONS.reserve, await publishUnchecked(app, OrdersEvents.orderPlaced, data));
+    expect(letter.error).toMatch(/^orders\.order-placed v1: data/);
+    expect(letter.attempts).toBe(1);
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
     const orderId = (data as { orderId?: string } | null)?.orderId;
     if (orderId) expect(await query(app.databaseUrl, 'select 1 from products.order_reservations where order_id::text = $1', [orderId])).toEqual([]);

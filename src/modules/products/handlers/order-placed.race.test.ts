@@ -111,7 +111,7 @@ describe('orders racing for the last units', () => {
             reserveStockOnOrderPlaced.handler(event, {
               tx,
               logger,
-              publish: async (type, data) => void published.push({ type, data }),
+              publish: async (definition, data) => void published.push({ type: definition.type, data }),
               schedule: () => Promise.reject(new Error('products has no timers')),
             }),
           );

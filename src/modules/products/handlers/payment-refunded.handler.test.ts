@@ -3,6 +3,8 @@
 // changes no stock.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deadLettered, publishUnchecked } from '../../../../test/support/unchecked-events.js';
+import { PaymentsEvents } from '../../payments/api.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { startAppWithAdmin } from '../../../../test/support/users.js';
 import {
@@ -116,12 +118,11 @@ describe('restocking on payments.payment-refunded', () => {
     expect(await reservationOf(app, orderId)).toBeNull();
   });
 
-  it('ignores a refund without fullyRefunded, without retrying it', async () => {
+  it('dead-letters a refund without fullyRefunded, with the schema error as its reason, changing no stock', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
     const orderId = await paidOrder([{ productId: mug.id, quantity: 1 }]);
-    await applied(app, SUBSCRIPTIONS.restock, 1, () =>
-      publishAs(app, 'payments', 'payments.payment-refunded', { paymentId: randomUUID(), orderId, refundId: randomUUID(), amountCents: 1000 }),
-    );
+    const eventId = await publishUnchecked(app, PaymentsEvents.paymentRefunded, { paymentId: randomUUID(), orderId, refundId: randomUUID(), amountCents: 1000 });
+    expect((await deadLettered(app, SUBSCRIPTIONS.restock, eventId)).error).toBe('payments.payment-refunded v1: data must have required properties fullyRefunded');
     expect(await stockOf(app, mug.id)).toEqual({ stock: 4, reserved: 0 });
   });
 });

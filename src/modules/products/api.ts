@@ -1,0 +1,62 @@
+// The products module's published language: the events it publishes and the contract it offers,
+// with the schemas of the data that crosses them. Other modules import this file only; it imports
+// nothing of the module's internals.
+import { Type } from 'typebox';
+import { defineEvent, type EventData } from '../../platform/events/event-definition.js';
+import type { ContractMethods } from '../../platform/remote/contract-methods.js';
+
+const Id = Type.String({ format: 'uuid' });
+const Currency = Type.String({ pattern: '^[A-Z]{3}$' });
+// What the integer stock columns can hold.
+const Units = Type.Integer({ minimum: 0, maximum: 2_147_483_647 });
+
+const ProductChangedData = Type.Object({
+  productId: Id,
+  sku: Type.String({ minLength: 1 }),
+  name: Type.String({ minLength: 1 }),
+  priceCents: Type.Integer({ minimum: 1 }),
+  currency: Currency,
+});
+
+export const ProductsEvents = {
+  productCreated: defineEvent('products.product-created', ProductChangedData),
+  productUpdated: defineEvent('products.product-updated', ProductChangedData),
+  stockReserved: defineEvent(
+    'products.stock-reserved',
+    Type.Object({ orderId: Id, lines: Type.Array(Type.Object({ productId: Id, quantity: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) }), { minItems: 1 }) }),
+  ),
+  stockRejected: defineEvent(
+    'products.stock-rejected',
+    Type.Object({
+      orderId: Id,
+      reason: Type.String({ minLength: 1 }),
+      lines: Type.Array(Type.Object({ productId: Id, requested: Units, available: Units })),
+    }),
+  ),
+} as const;
+
+export type ProductChanged = EventData<typeof ProductsEvents.productCreated>;
+export type StockReserved = EventData<typeof ProductsEvents.stockReserved>;
+export type StockRejected = EventData<typeof ProductsEvents.stockRejected>;
+
+export interface ProductSummary {
+  id: string;
+  sku: string;
+  name: string;
+  priceCents: number;
+  currency: string;
+}
+
+/** What other modules may ask the products module. Shaped for a network: batched, plain data. */
+export interface ProductsApi {
+  /** The current catalog entries of the given products; unknown ids are simply absent. */
+  getProducts(ids: readonly string[]): Promise<ProductSummary[]>;
+}
+
+// A bounded batch: an order names at most 50 products.
+const ProductIds = Type.Array(Id, { maxItems: 100 });
+
+/** The contract as served to other processes: how each method may be repeated, what it takes. */
+export const productsContractMethods: ContractMethods<ProductsApi> = {
+  getProducts: { idempotent: true, args: Type.Tuple([ProductIds]) },
+};
