@@ -1,12 +1,12 @@
 // A code base the rules run on: the real project, or a fixture tree built to break one rule.
-// Both have the same shape (a `src/` folder next to a tsconfig tsarch can read), so every rule is
-// one function that the tests call twice: once to pass on `src/`, once to fail on its fixture.
+// Both have the same shape (a `src/` folder, maybe a `test/` one, next to a tsconfig tsarch can
+// read that covers them), so every rule is one function that the tests call twice: once to pass on `src/`, once to fail on its fixture.
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export interface CodeBase {
-  /** Absolute folder that holds `src/`. */
+  /** Absolute folder that holds `src/` (and `test/`, if any). */
   root: string;
   /** Absolute path of the tsconfig tsarch reads for this code base. */
   tsconfig: string;

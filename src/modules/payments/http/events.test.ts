@@ -37,7 +37,7 @@ describe('payments events', () => {
   const eventually = (type: string, orderId: string, count = 1) =>
     waitFor(async () => eventsOf(type, orderId).length >= count && eventsOf(type, orderId), { what: `${count} × ${type} for order ${orderId}` });
 
-  it('publishes payments.payment-succeeded with paymentId, orderId, amountCents and currency when a charge succeeds', async () => {
+  it('publishes payments.payment-succeeded v2 with paymentId, orderId and the amount as one money value when a charge succeeds', async () => {
     const user = await registerAndLogin(client);
     const orderId = await placePayableOrder(app, user.id, { totalCents: 4321, currency: 'EUR' });
     const payment = (await pay(user, orderId)).json();
@@ -45,10 +45,10 @@ describe('payments events', () => {
     expect(event).toEqual({
       id: expect.stringMatching(UUID),
       type: 'payments.payment-succeeded',
-      version: 1,
+      version: 2,
       occurredAt: expect.any(String),
       source: 'payments',
-      data: { paymentId: payment.id, orderId, amountCents: 4321, currency: 'EUR' },
+      data: { paymentId: payment.id, orderId, amount: { cents: 4321, currency: 'EUR' } },
     });
     expect(new Date(event!.occurredAt).toISOString()).toBe(event!.occurredAt);
   });
