@@ -1,7 +1,7 @@
 // Rule: src/platform/** is shared infrastructure every module builds on, so it must not know any
-// module (not even an index.ts) nor the composition root (app.ts, or main.ts above it). Otherwise
-// a module could not be lifted out with the platform, and platform changes would ripple into
-// modules. tsarch checks imports; the specifier scan adds re-exports and import().
+// module (not even its api.ts or index.ts) nor the composition root (app.ts, or main.ts above it).
+// Otherwise a module could not be lifted out with the platform, and platform changes would ripple
+// into modules. tsarch checks imports; the specifier scan adds re-exports and import().
 import { describe, expect, it } from 'vitest';
 import { fixture, project, type CodeBase } from './support/code-base.js';
 import { dependencies, describeDependency } from './support/dependencies.js';

@@ -1,17 +1,19 @@
-// The rules lean on a text scanner wherever tsarch is blind (re-exports, import(), SQL). These
-// tests keep that scanner honest: on the real src/ it must see at least what tsarch's parser sees,
-// and it must read each specifier form while ignoring comments.
+// The rules lean on a text scanner wherever tsarch is blind (re-exports, import(), packages, SQL,
+// declared needs). These tests keep that scanner honest: on the real src/ and test/ it must see at
+// least what tsarch's parser sees, it must read each specifier form while ignoring comments, and
+// it must be able to read every module's `needs`.
 import { describe, expect, it } from 'vitest';
-import { project } from './support/code-base.js';
+import { moduleNames, project } from './support/code-base.js';
+import { needsDeclarations, needsLists } from './support/declared-needs.js';
 import { dependencies } from './support/dependencies.js';
 import { importSpecifiers } from './support/import-specifiers.js';
 import { lexSource } from './support/lex-source.js';
 import { tsarchDependencies } from './support/tsarch-dependencies.js';
 
 describe('source scanner', () => {
-  it('sees every import between src/ files that tsarch sees', async () => {
+  it('sees every import between src/ and test/ files that tsarch sees', async () => {
     const scanned = new Set(dependencies(project).map(({ from, to }) => `${from} → ${to}`));
-    const seenByTsarch = await tsarchDependencies(project, '^src/', '^src/');
+    const seenByTsarch = await tsarchDependencies(project, '^(src|test)/', '^(src|test)/');
     expect(seenByTsarch.length).toBeGreaterThan(50); // a wrong tsconfig would make this vacuous
     expect(seenByTsarch.map(({ from, to }) => `${from} → ${to}`).filter((edge) => !scanned.has(edge))).toEqual([]);
   });
@@ -50,5 +52,27 @@ describe('source scanner', () => {
       'dynamically imports ./i.js',
       'dynamically imports ./j.js',
     ]);
+  });
+
+  it("reads every module's needs from its module.ts, as string literals the cycle rule can follow", () => {
+    const declarations = needsDeclarations(project);
+    expect(declarations.filter(({ names }) => names === null).map(({ file, line }) => `${file}:${line}`)).toEqual([]);
+    expect([...new Set(declarations.map(({ module }) => module))]).toEqual(moduleNames(project));
+  });
+
+  it('reads a needs list of quoted names, and marks one with anything else unreadable', () => {
+    const source = [
+      "const a = { needs: ['products', \"users\"] };",
+      'const b = { needs: [] };',
+      "const c = { needs: [usersModule.name, 'orders'] };",
+      'const d = { needs: [`users`] };',
+      "const e = { // needs: ['commented']",
+      '  needs: [',
+      "    'payments', // the contract it calls",
+      '  ],',
+      '};',
+      "const f = { stillNeeds: ['x'] };",
+    ].join('\n');
+    expect(needsLists(lexSource(source)).map(({ names }) => names)).toEqual([['products', 'users'], [], null, null, ['payments']]);
   });
 });

@@ -1,6 +1,7 @@
 // A code base the rules run on: the real project, or a fixture tree built to break one rule.
 // Both have the same shape (a `src/` folder, maybe a `test/` one, next to a tsconfig tsarch can
-// read that covers them), so every rule is one function that the tests call twice: once to pass on `src/`, once to fail on its fixture.
+// read that covers them), so every rule is one function that the tests call twice: once to pass
+// on the project, once to fail on its fixture.
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,6 @@
-// The file-to-file dependencies of a code base's src/, read from the source text (see
-// import-specifiers.ts for what counts). Only relative specifiers are followed: packages and
-// node: built-ins are not part of the architecture these rules guard.
+// What the files of a code base import, read from the source text (see import-specifiers.ts for
+// what counts): the file-to-file dependencies (relative specifiers, resolved to files), and apart
+// from them the packages and node: built-ins, which only the published-language rule limits.
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { CodeBase } from './code-base.js';
@@ -9,23 +9,33 @@ import { lexSource } from './lex-source.js';
 import { lineNumberAt } from './line-number.js';
 import { readSource, sourceFiles, toPosix } from './source-files.js';
 
-export interface Dependency {
-  /** Root-relative paths, e.g. 'src/modules/orders/module.ts'. */
+/** A specifier as a file names it. */
+interface NamedImport {
+  /** Root-relative path of the importing file, e.g. 'src/modules/orders/module.ts'. */
   from: string;
-  to: string;
-  kind: ImportKind;
+  /** As written: './db/schema.js', 'typebox/compile', 'node:fs'. */
   specifier: string;
+  kind: ImportKind;
   line: number;
 }
 
-const cache = new Map<string, Dependency[]>();
+export interface Dependency extends NamedImport {
+  /** Root-relative path of the imported file, e.g. 'src/modules/users/db/schema.ts'. */
+  to: string;
+}
+
+export type PackageImport = NamedImport;
+
+const cache = new Map<string, NamedImport[]>();
 
 export function dependencies(codeBase: CodeBase): Dependency[] {
-  const cached = cache.get(codeBase.root);
-  if (cached) return cached;
-  const found = sourceFiles(codeBase).flatMap((file) => dependenciesOf(codeBase, file));
-  cache.set(codeBase.root, found);
-  return found;
+  return specifiers(codeBase)
+    .filter(({ specifier }) => isRelative(specifier))
+    .map((found) => ({ ...found, to: resolveRelative(codeBase, found.from, found.specifier) }));
+}
+
+export function packageImports(codeBase: CodeBase): PackageImport[] {
+  return specifiers(codeBase).filter(({ specifier }) => !isRelative(specifier));
 }
 
 /** 'src/modules/orders/module.ts:3 imports src/modules/users/db/schema.ts' */
@@ -33,17 +43,30 @@ export function describeDependency(dependency: Dependency): string {
   return `${dependency.from}:${dependency.line} ${dependency.kind} ${dependency.to}`;
 }
 
-function dependenciesOf(codeBase: CodeBase, file: string): Dependency[] {
-  const lexed = lexSource(readSource(codeBase, file));
-  return importSpecifiers(lexed)
-    .filter(({ specifier }) => specifier.startsWith('.'))
-    .map(({ specifier, kind, offset }) => ({
+/** 'src/modules/orders/api.ts:4 imports zod' */
+export function describePackageImport(found: PackageImport): string {
+  return `${found.from}:${found.line} ${found.kind} ${found.specifier}`;
+}
+
+// Every rule reads the same scan, so each code base is lexed once.
+function specifiers(codeBase: CodeBase): NamedImport[] {
+  const cached = cache.get(codeBase.root);
+  if (cached) return cached;
+  const found = sourceFiles(codeBase).flatMap((file) => {
+    const lexed = lexSource(readSource(codeBase, file));
+    return importSpecifiers(lexed).map(({ specifier, kind, offset }) => ({
       from: file,
-      to: resolveRelative(codeBase, file, specifier),
-      kind,
       specifier,
+      kind,
       line: lineNumberAt(lexed.code, offset),
     }));
+  });
+  cache.set(codeBase.root, found);
+  return found;
+}
+
+function isRelative(specifier: string): boolean {
+  return specifier.startsWith('.');
 }
 
 // Imports name the emitted file ('./x.js') while the source is './x.ts'; an extensionless
@@ -62,4 +85,3 @@ function resolveRelative(codeBase: CodeBase, file: string, specifier: string): s
   const resolved = candidates.find((candidate) => statSync(candidate, { throwIfNoEntry: false })?.isFile()) ?? candidates[0]!;
   return toPosix(path.relative(codeBase.root, resolved));
 }
-

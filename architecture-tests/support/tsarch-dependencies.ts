@@ -35,7 +35,7 @@ export function describeFileDependency({ from, to }: FileDependency): string {
 }
 
 function labelPattern(codeBase: CodeBase, rootRelativePattern: string): string {
-  if (!rootRelativePattern.startsWith('^src/')) throw new Error(`anchor tsarch patterns at ^src/: ${rootRelativePattern}`);
+  if (!rootRelativePattern.startsWith('^')) throw new Error(`anchor tsarch patterns with ^: ${rootRelativePattern}`);
   const prefix = toPosix(path.relative(path.dirname(codeBase.tsconfig), codeBase.root));
   const escapedPrefix = prefix ? `${prefix}/`.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') : '';
   return `^${escapedPrefix}${rootRelativePattern.slice(1)}`;

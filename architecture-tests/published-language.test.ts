@@ -1,0 +1,62 @@
+// Rule: a module's published language (src/modules/<name>/api.ts) imports nothing but TypeBox,
+// src/platform/ (types and helpers such as defineEvent) and other modules' api.ts. Every other
+// module reads it, in both directions, and a module moved to a service of its own still shares
+// it: an import of its own tables, services or definition would drag the module's runtime (and
+// its dependencies) into each reader, and another package into each code base that reads it.
+// tsarch checks import declarations between files; the specifier scan adds re-exports, import()
+// and packages, which tsarch does not report.
+import { describe, expect, it } from 'vitest';
+import { fixture, project, type CodeBase } from './support/code-base.js';
+import { dependencies, describeDependency, describePackageImport, packageImports } from './support/dependencies.js';
+import { isPublishedLanguage } from './support/module-paths.js';
+import { describeFileDependency, tsarchDependencies } from './support/tsarch-dependencies.js';
+
+const PUBLISHED_LANGUAGE = String.raw`^src/modules/[^/]+/api\.ts$`;
+const MAY_IMPORT = String.raw`src/platform/|src/modules/[^/]+/api\.ts$`;
+const TYPEBOX = /^typebox(\/|$)/;
+
+async function importsSeenByTsarch(codeBase: CodeBase): Promise<string[]> {
+  return (await tsarchDependencies(codeBase, PUBLISHED_LANGUAGE, `^(?!${MAY_IMPORT})`)).map(describeFileDependency).sort();
+}
+
+function importedFiles(codeBase: CodeBase): string[] {
+  return dependencies(codeBase)
+    .filter(({ from, to }) => isPublishedLanguage(from) && !new RegExp(`^(?:${MAY_IMPORT})`).test(to))
+    .map(describeDependency);
+}
+
+function importedPackages(codeBase: CodeBase): string[] {
+  return packageImports(codeBase)
+    .filter(({ from, specifier }) => isPublishedLanguage(from) && !TYPEBOX.test(specifier))
+    .map(describePackageImport);
+}
+
+describe('published languages', () => {
+  it("forbids a module's api.ts from importing anything but typebox, src/platform and other modules' api.ts", async () => {
+    expect(await importsSeenByTsarch(project)).toEqual([]);
+    expect(importedFiles(project)).toEqual([]);
+    expect(importedPackages(project)).toEqual([]);
+  });
+
+  it("reports the fixture api.ts imports of its own module's files, another module's internals and index.ts, and packages", async () => {
+    const broken = fixture('published-language');
+    expect(await importsSeenByTsarch(broken)).toEqual([
+      'src/modules/orders/api.ts imports src/config.ts',
+      'src/modules/orders/api.ts imports src/modules/orders/db/schema.ts',
+      'src/modules/orders/api.ts imports src/modules/payments/index.ts',
+      'src/modules/orders/api.ts imports src/modules/users/domain/user.ts',
+    ]);
+    expect(importedFiles(broken)).toEqual([
+      'src/modules/orders/api.ts:7 imports src/modules/orders/db/schema.ts',
+      'src/modules/orders/api.ts:9 imports src/modules/users/domain/user.ts',
+      'src/modules/orders/api.ts:11 imports src/modules/payments/index.ts',
+      'src/modules/orders/api.ts:13 imports src/config.ts',
+      'src/modules/orders/api.ts:15 re-exports src/modules/orders/events.ts',
+    ]);
+    expect(importedPackages(broken)).toEqual([
+      'src/modules/orders/api.ts:17 imports zod',
+      'src/modules/orders/api.ts:18 imports @sinclair/typebox',
+      'src/modules/orders/api.ts:19 imports node:crypto',
+    ]);
+  });
+});
