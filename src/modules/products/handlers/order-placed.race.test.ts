@@ -2,6 +2,7 @@
 // other order is rejected, and available stock (stock - reserved) never goes below zero.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OrdersEvents } from '../../orders/api.js';
 import { connectDatabase } from '../../../platform/db/database.js';
 import { createEnvelope } from '../../../platform/events/event-envelope.js';
 import { createLogger } from '../../../platform/logging/logger.js';
@@ -100,7 +101,7 @@ describe('orders racing for the last units', () => {
     try {
       await Promise.all(
         Array.from({ length: ORDERS }, async () => {
-          const event = createEnvelope('orders', 'orders.order-placed', {
+          const event = createEnvelope('orders', OrdersEvents.orderPlaced.type, {
             orderId: randomUUID(),
             customerId: randomUUID(),
             items: [{ productId: product.id, quantity: 1, unitPriceCents: 100 }],
