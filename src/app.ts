@@ -26,6 +26,7 @@ import { sweepExpiredCounters } from './platform/rate-limit/expired-counter-swee
 import { registerGlobalRateLimit } from './platform/rate-limit/global-rate-limit.js';
 import { createRateLimitStore } from './platform/rate-limit/rate-limit-store.js';
 import { createRateLimiter } from './platform/rate-limit/rate-limiter.js';
+import type { ContractDefinition } from './platform/remote/contract-definition.js';
 import type { ContractMethods } from './platform/remote/contract-methods.js';
 import { registerContractRoutes } from './platform/remote/contract-routes.js';
 import { createRemoteContract } from './platform/remote/remote-contract.js';
@@ -141,7 +142,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   // Before anything that may answer early (rate limits), so every answer carries the headers.
   await registerSecurityHeaders(server);
   if (config.rateLimits.global.max > 0) await registerGlobalRateLimit(server, { store: rateLimitStore, ...config.rateLimits.global });
-  await registerDocs(server);
+  await registerDocs(server, definitions);
   const revocations = createAccessRevocations({
     db: database.db,
     refreshMs: config.accessRevocationRefreshMs,
@@ -192,15 +193,17 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const apis: Record<string, unknown> = {};
   const starters: Array<() => Promise<void>> = [];
   for (const definition of hostedDefinitions) {
-    const contracts = Object.fromEntries(
-      definition.needs.map((name) => [name, overrides[name] ?? apis[name] ?? remoteContract(definition.name, name)]),
-    );
+    const contracts = new Map(definition.needs.map((name) => [name, overrides[name] ?? apis[name] ?? remoteContract(definition.name, name)]));
+    const contract = <Api>({ module }: ContractDefinition<Api>): Api => {
+      if (!contracts.has(module)) throw new Error(`module ${definition.name} uses the ${module} contract without listing it in needs`);
+      return contracts.get(module) as Api;
+    };
     const hosted = definition.create({
       config,
       logger: logger.child({ module: definition.name }),
       db: databaseOf(definition.name),
       transaction: (work) => bus.transaction(definition.name, work),
-      contracts,
+      contract,
       rateLimiter,
     });
     apis[definition.name] = hosted.api;

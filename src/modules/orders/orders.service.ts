@@ -3,8 +3,8 @@ import type { AuthenticatedUser } from '../../platform/http/auth.js';
 import type { SortKey } from '../../platform/http/pagination.js';
 import { HttpProblem, problem } from '../../platform/http/problem.js';
 import type { ModuleContext } from '../../platform/modules/module-definition.js';
-import type { ProductsApi } from '../products/api.js';
-import type { UsersApi } from '../users/api.js';
+import { ProductsContract } from '../products/api.js';
+import { UsersContract } from '../users/api.js';
 import { composeOrder } from './compose-order.js';
 import { callContract } from './contract-call.js';
 import { countOpenOrders, findOrder, insertOrder, listOrders, lockCustomerPlacements, lockOrder, updateStatus } from './db/orders.repository.js';
@@ -18,8 +18,8 @@ export type OrdersService = ReturnType<typeof createOrdersService>;
 export function createOrdersService(context: ModuleContext) {
   const { db, transaction, logger } = context;
   const { maxOpenOrdersPerCustomer } = context.config.orders;
-  const products = context.contracts.products as ProductsApi;
-  const users = context.contracts.users as UsersApi;
+  const products = context.contract(ProductsContract);
+  const users = context.contract(UsersContract);
 
   async function place(caller: AuthenticatedUser, input: { items: RequestedLine[]; shippingAddress: ShippingAddress }): Promise<Order> {
     const lines = mergeLines(input.items);

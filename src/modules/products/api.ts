@@ -1,9 +1,9 @@
 // The products module's published language: the events it publishes and the contract it offers,
 // with the schemas of the data that crosses them. Other modules import this file only; it imports
 // nothing of the module's internals.
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { defineEvent, type EventData } from '../../platform/events/event-definition.js';
-import type { ContractMethods } from '../../platform/remote/contract-methods.js';
+import { defineContract } from '../../platform/remote/contract-definition.js';
 
 const Id = Type.String({ format: 'uuid' });
 const Currency = Type.String({ pattern: '^[A-Z]{3}$' });
@@ -39,13 +39,14 @@ export type ProductChanged = EventData<typeof ProductsEvents.productCreated>;
 export type StockReserved = EventData<typeof ProductsEvents.stockReserved>;
 export type StockRejected = EventData<typeof ProductsEvents.stockRejected>;
 
-export interface ProductSummary {
-  id: string;
-  sku: string;
-  name: string;
-  priceCents: number;
-  currency: string;
-}
+const ProductSummarySchema = Type.Object({
+  id: Id,
+  sku: Type.String({ minLength: 1 }),
+  name: Type.String({ minLength: 1 }),
+  priceCents: Type.Integer({ minimum: 1 }),
+  currency: Currency,
+});
+export type ProductSummary = Static<typeof ProductSummarySchema>;
 
 /** What other modules may ask the products module. Shaped for a network: batched, plain data. */
 export interface ProductsApi {
@@ -56,7 +57,7 @@ export interface ProductsApi {
 // A bounded batch: an order names at most 50 products.
 const ProductIds = Type.Array(Id, { maxItems: 100 });
 
-/** The contract as served to other processes: how each method may be repeated, what it takes. */
-export const productsContractMethods: ContractMethods<ProductsApi> = {
-  getProducts: { idempotent: true, args: Type.Tuple([ProductIds]) },
-};
+/** The contract as other processes call it: how each method may be repeated, what it takes and answers. */
+export const ProductsContract = defineContract<ProductsApi>('products', {
+  getProducts: { idempotent: true, args: Type.Tuple([ProductIds]), returns: Type.Array(ProductSummarySchema) },
+});

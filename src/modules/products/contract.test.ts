@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModuleDefinition } from '../../platform/modules/module-definition.js';
 import type { TestApp } from '../../../test/support/test-app.js';
 import { startAppWithAdmin } from '../../../test/support/users.js';
-import type { ProductsApi } from './api.js';
+import { ProductsContract, type ProductsApi } from './api.js';
 import { createProduct, productsTestModules } from './products.test-support.js';
 
 describe('ProductsApi', () => {
@@ -17,7 +17,7 @@ describe('ProductsApi', () => {
     publishes: [],
     needs: ['products'],
     create(context) {
-      api = context.contracts.products as ProductsApi;
+      api = context.contract(ProductsContract);
       return { routes: async () => {} };
     },
   };

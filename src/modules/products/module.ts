@@ -1,6 +1,6 @@
 // The products module as the platform hosts it.
 import type { ModuleDefinition } from '../../platform/modules/module-definition.js';
-import { ProductsEvents, productsContractMethods, type ProductsApi } from './api.js';
+import { ProductsContract, ProductsEvents, type ProductsApi } from './api.js';
 import { releaseStockOnOrderCancelled } from './handlers/order-cancelled.handler.js';
 import { commitStockOnOrderPaid } from './handlers/order-paid.handler.js';
 import { reserveStockOnOrderPlaced } from './handlers/order-placed.handler.js';
@@ -14,7 +14,7 @@ export const productsModule: ModuleDefinition<ProductsApi> = {
   routePrefixes: ['/api/v1/products'],
   publishes: Object.values(ProductsEvents),
   needs: [],
-  contract: productsContractMethods,
+  contract: ProductsContract.methods,
   subscriptions: [reserveStockOnOrderPlaced, releaseStockOnOrderCancelled, commitStockOnOrderPaid, restockOnPaymentRefunded],
   create(context) {
     const service = createProductsService(context);

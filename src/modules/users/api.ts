@@ -1,9 +1,9 @@
 // The users module's published language: the events it publishes and the contract it offers, with
 // the schemas of the data that crosses them. Other modules import this file only; it imports
 // nothing of the module's internals.
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { defineEvent, type EventData } from '../../platform/events/event-definition.js';
-import type { ContractMethods } from '../../platform/remote/contract-methods.js';
+import { defineContract } from '../../platform/remote/contract-definition.js';
 
 const UserId = Type.String({ format: 'uuid' });
 const Email = Type.String({ format: 'email', maxLength: 254 });
@@ -22,10 +22,8 @@ export type UserRegistered = EventData<typeof UsersEvents.userRegistered>;
 export type UserUpdated = EventData<typeof UsersEvents.userUpdated>;
 export type UserStatusChanged = EventData<typeof UsersEvents.userStatusChanged>;
 
-export interface PublicProfile {
-  id: string;
-  username: string;
-}
+const PublicProfileSchema = Type.Object({ id: UserId, username: Username });
+export type PublicProfile = Static<typeof PublicProfileSchema>;
 
 /** What other modules may ask the users module. Shaped for a network: batched, plain data. */
 export interface UsersApi {
@@ -36,7 +34,7 @@ export interface UsersApi {
 // A bounded batch: one call names the users of a page of orders, not the whole table.
 const UserIds = Type.Array(UserId, { maxItems: 100 });
 
-/** The contract as served to other processes: how each method may be repeated, what it takes. */
-export const usersContractMethods: ContractMethods<UsersApi> = {
-  getPublicProfiles: { idempotent: true, args: Type.Tuple([UserIds]) },
-};
+/** The contract as other processes call it: how each method may be repeated, what it takes and answers. */
+export const UsersContract = defineContract<UsersApi>('users', {
+  getPublicProfiles: { idempotent: true, args: Type.Tuple([UserIds]), returns: Type.Array(PublicProfileSchema) },
+});

@@ -1,6 +1,6 @@
 // The users module as the platform hosts it.
 import type { ModuleDefinition } from '../../platform/modules/module-definition.js';
-import { UsersEvents, usersContractMethods, type UsersApi } from './api.js';
+import { UsersContract, UsersEvents, type UsersApi } from './api.js';
 import { findUsernames } from './db/users.repository.js';
 import { createAbuseLimits } from './http/abuse-limits.js';
 import { usersRoutes } from './http/users.routes.js';
@@ -12,7 +12,7 @@ export const usersModule: ModuleDefinition<UsersApi> = {
   routePrefixes: ['/api/v1/users', '/api/v1/auth'],
   publishes: Object.values(UsersEvents),
   needs: [],
-  contract: usersContractMethods,
+  contract: UsersContract.methods,
   create(context) {
     const service = createUsersService(context);
     const api: UsersApi = {

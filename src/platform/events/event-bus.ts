@@ -32,6 +32,7 @@ import type { Logger } from '../logging/logger.js';
 import { assertFits, EventSchemaError, readAs, type EventData, type EventDefinition } from './event-definition.js';
 import { createEnvelope, type EventEnvelope, type PublishOptions } from './event-envelope.js';
 import { claimInInbox } from './inbox.js';
+import { matchingEventTypes } from './match-event-types.js';
 
 const { EventEmitter2 } = ee2;
 
@@ -173,9 +174,7 @@ export class EventBus {
 
   /** The catalogued event types a pattern matches, as eventemitter2 matches them. */
   matchingTypes(pattern: string): string[] {
-    const matcher = new EventEmitter2({ wildcard: true, delimiter: '.' });
-    matcher.on(pattern, () => {});
-    return this.#deps.catalog.map((event) => event.type).filter((type) => matcher.listeners(type).length > 0);
+    return matchingEventTypes(pattern, this.#deps.catalog.map((event) => event.type));
   }
 
   #newest(type: string): EventDefinition | undefined {

@@ -4,7 +4,7 @@
 // a subscriber that has not moved keeps reading the old shape and events stored before a new
 // version shipped still reach subscribers that read the new one.
 import type { Static, TSchema } from 'typebox';
-import { Compile } from 'typebox/compile';
+import { schemaProblems } from '../schema/schema-problems.js';
 
 interface Conversion {
   /** Data of the previous version → this version. */
@@ -58,15 +58,10 @@ export class EventSchemaError extends Error {
   }
 }
 
-const validators = new WeakMap<TSchema, ReturnType<typeof Compile>>();
-
 /** Throws EventSchemaError unless `data` fits the definition's schema; names fields, never values. */
 export function assertFits(definition: EventDefinition, data: unknown): void {
-  let validator = validators.get(definition.schema);
-  if (!validator) validators.set(definition.schema, (validator = Compile(definition.schema)));
-  if (validator.Check(data)) return;
-  const problems = [...validator.Errors(data)].slice(0, 3).map((error) => `data${error.instancePath} ${error.message}`);
-  throw new EventSchemaError(definition.type, definition.version, problems.join('; '));
+  const problems = schemaProblems(definition.schema, data);
+  if (problems.length > 0) throw new EventSchemaError(definition.type, definition.version, problems.join('; '));
 }
 
 /** Every version of the event up to `newest`, oldest first. */

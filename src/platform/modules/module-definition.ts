@@ -9,6 +9,7 @@ import type { EventData, EventDefinition } from '../events/event-definition.js';
 import type { EventEnvelope } from '../events/event-envelope.js';
 import type { Logger } from '../logging/logger.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
+import type { ContractDefinition } from '../remote/contract-definition.js';
 import type { ContractMethods } from '../remote/contract-methods.js';
 
 export interface ModuleContext {
@@ -18,8 +19,12 @@ export interface ModuleContext {
   db: Db;
   /** Runs `work` in one transaction; events published and timers scheduled through it commit with the change. */
   transaction<T>(work: (tx: Tx, publish: Publish, schedule: Schedule) => Promise<T>): Promise<T>;
-  /** Contract implementations of the modules listed in `needs`, by module name. */
-  contracts: Readonly<Record<string, unknown>>;
+  /**
+   * The implementation of a contract the module listed in `needs`, typed by the contract's
+   * definition in its owner's published language; in process or remote, the same interface.
+   * Throws for a contract the module did not declare.
+   */
+  contract<Api>(definition: ContractDefinition<Api>): Api;
   /** Per-client-address limits counted in the platform's database, shared by every replica. */
   rateLimiter: RateLimiter;
 }

@@ -20,6 +20,11 @@ export interface ContractMethod {
    * trusts its TypeScript signature, which the network does not enforce.
    */
   args: TSchema;
+  /**
+   * What the method answers. A caller in another process checks each answer against it: a module
+   * of another release that answers differently is reported there, not as a crash deeper in.
+   */
+  returns: TSchema;
 }
 
 export type ContractMethods<Api> = { readonly [Name in keyof Api & string]: ContractMethod };

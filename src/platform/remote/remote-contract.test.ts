@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test/support/wait-for.js';
 import { trackDegradation } from './degradation.js';
 import { createRemoteContract } from './remote-contract.js';
-import { RemoteCallError, RemoteModuleUnavailableError } from './remote-errors.js';
+import { RemoteAnswerMismatchError, RemoteCallError, RemoteModuleUnavailableError } from './remote-errors.js';
 import type { RemotePolicy } from './resilience-policies.js';
 import {
   CATALOG,
@@ -55,6 +55,22 @@ describe('remote contract', () => {
     expect(await remote.api.record('note')).toEqual({ recorded: 1 });
     expect(api.invocations).toEqual({ lookup: 1, record: 1 });
     expect(remote.circuitState()).toBe('closed');
+  });
+
+  it('reports an answer outside the contract as a RemoteAnswerMismatchError naming the fields, without retrying', async () => {
+    // A catalog of another release, answering `title` where the contract says `name`.
+    class OtherRelease extends FakeCatalog {
+      override async lookup(ids: readonly string[]) {
+        this.invocations.lookup++;
+        return ids.map((id) => ({ id, title: id })) as never;
+      }
+    }
+    const { api, url } = await serveCatalog(new OtherRelease());
+    const error = await failure(client([url]).api.lookup(['a']));
+    expect(error).toBeInstanceOf(RemoteAnswerMismatchError);
+    expect((error as RemoteAnswerMismatchError).problems).toEqual(['answer/0 must have required properties name']);
+    expect((error as RemoteAnswerMismatchError).status).toBe(502);
+    expect(api.invocations.lookup).toBe(1);
   });
 
   it('surfaces a 4xx as a RemoteCallError with its status, without retrying or tripping the breaker', async () => {

@@ -6,14 +6,16 @@
 // When the module cannot answer, an idempotent call is answered with its last good answer (and the
 // request is marked degraded, see degradation.ts); without one, or for a method that is not
 // idempotent, the call fails with RemoteModuleUnavailableError. A 4xx is the module's answer and
-// reaches the caller as a RemoteCallError carrying its status.
+// reaches the caller as a RemoteCallError carrying its status. An answer that does not fit the
+// method's `returns` schema is a RemoteAnswerMismatchError: never retried, never remembered.
 import { isBrokenCircuitError } from 'cockatiel';
 import type { Logger } from '../logging/logger.js';
+import { schemaProblems } from '../schema/schema-problems.js';
 import { methodNames, type Contract, type ContractMethods } from './contract-methods.js';
 import { createContractTransport } from './contract-transport.js';
 import { reportDegraded } from './degradation.js';
 import { LastGoodAnswers } from './last-good-answers.js';
-import { isRemoteVerdict, RemoteModuleUnavailableError } from './remote-errors.js';
+import { isRemoteVerdict, RemoteAnswerMismatchError, RemoteModuleUnavailableError } from './remote-errors.js';
 import { circuitStateName, createResiliencePolicies, type CircuitStateName, type RemotePolicy } from './resilience-policies.js';
 
 export interface RemoteContractOptions<Api> {
@@ -47,12 +49,11 @@ export function createRemoteContract<Api extends Contract<Api>>(options: RemoteC
   breaker.onReset(() => logger?.info({ module: target }, `circuit to the ${target} module closed again`));
 
   async function call(method: string, args: unknown[]): Promise<unknown> {
-    const idempotent = methods[method as keyof Api & string].idempotent;
+    const { idempotent, returns } = methods[method as keyof Api & string];
     const key = idempotent ? `${method}:${JSON.stringify(args)}` : null;
+    let result: unknown;
     try {
-      const result = await (idempotent ? repeatable : once).execute(({ signal }) => send(method, args, signal));
-      if (key !== null) lastGood.remember(key, result);
-      return result;
+      result = await (idempotent ? repeatable : once).execute(({ signal }) => send(method, args, signal));
     } catch (error) {
       if (isRemoteVerdict(error)) throw error;
       const stale = key === null ? undefined : lastGood.recall(key);
@@ -64,6 +65,14 @@ export function createRemoteContract<Api extends Contract<Api>>(options: RemoteC
       reportDegraded(target);
       return stale.answer;
     }
+    const problems = schemaProblems(returns, result, 'answer');
+    if (problems.length > 0) {
+      // The caller's client gets a plain 502; what exactly differs is for the operators.
+      logger?.warn({ module: target, method, problems }, `the ${target} module answered ${method} outside its contract`);
+      throw new RemoteAnswerMismatchError(target, method, problems);
+    }
+    if (key !== null) lastGood.remember(key, result);
+    return result;
   }
 
   const api = Object.fromEntries(

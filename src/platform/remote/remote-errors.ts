@@ -37,6 +37,25 @@ export class RemoteModuleUnavailableError extends HttpProblem {
   }
 }
 
+/**
+ * The remote module answered, but not in the shape its contract says (a module of another
+ * release, or a bug): reported where the answer arrives, naming the fields, instead of failing
+ * somewhere deeper in the caller. A 502 problem if nobody catches it; retrying would not help.
+ */
+export class RemoteAnswerMismatchError extends HttpProblem {
+  override name = 'RemoteAnswerMismatchError';
+  readonly module: string;
+  readonly method: string;
+  readonly problems: readonly string[];
+
+  constructor(module: string, method: string, problems: readonly string[]) {
+    super(502, `The ${module} module answered in a shape this process does not understand`);
+    this.module = module;
+    this.method = method;
+    this.problems = problems;
+  }
+}
+
 /** 429 is "slow down", not a verdict on the request: it is a fault like a 503. */
 export function isRemoteVerdict(error: unknown): error is RemoteCallError {
   return error instanceof RemoteCallError && error.status >= 400 && error.status < 500 && error.status !== 429;

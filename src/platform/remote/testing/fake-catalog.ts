@@ -25,8 +25,12 @@ export interface CatalogApi {
 }
 
 export const catalogMethods: ContractMethods<CatalogApi> = {
-  lookup: { idempotent: true, args: Type.Tuple([Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 10 })]) },
-  record: { idempotent: false, args: Type.Tuple([Type.String({ maxLength: 200 })]) },
+  lookup: {
+    idempotent: true,
+    args: Type.Tuple([Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 10 })]),
+    returns: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
+  },
+  record: { idempotent: false, args: Type.Tuple([Type.String({ maxLength: 200 })]), returns: Type.Object({ recorded: Type.Integer() }) },
 };
 
 export type Behaviour = 'answer' | 'fail' | 'refuse' | 'hang';
