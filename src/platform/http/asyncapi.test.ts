@@ -1,11 +1,9 @@
 // The AsyncAPI 3 document of the events: valid for the AsyncAPI parser, and saying what the module
 // definitions say (a message per version, a send per published event, a receive per subscription on
-// its queue), on fixture modules and then through HTTP on the real app, whatever it hosts.
-import { Parser } from '@asyncapi/parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// its queue), on fixture modules. test/asyncapi-document.test.ts checks the app's own.
+import { describe, expect, it } from 'vitest';
 import { Type } from 'typebox';
-import { ALL_MODULES } from '../../app.js';
-import { startTestApp, type TestApp } from '../../../test/support/test-app.js';
+import { parseAsyncApi } from '../../../test/support/parse-asyncapi.js';
 import { defineEvent } from '../events/event-definition.js';
 import { on, type ModuleDefinition, type ModuleSubscription } from '../modules/module-definition.js';
 import { asyncApiDocument, type AsyncApiDocument } from './asyncapi.js';
@@ -29,10 +27,6 @@ const billing = fixtureModule('billing', [invoiceSent], [
 ]);
 const INFO = { title: 'Fixture API', version: '2.3.4' };
 
-async function parse(document: AsyncApiDocument | unknown) {
-  const { document: parsed, diagnostics } = await new Parser().parse(JSON.stringify(document));
-  return { parsed, errors: diagnostics.filter((diagnostic) => diagnostic.severity === 0) };
-}
 
 // Every own key, enumerable or not, symbols included: what JSON.stringify would silently drop.
 function ownKeys(value: unknown): string[] {
@@ -44,14 +38,14 @@ describe('AsyncAPI document', () => {
   const document = asyncApiDocument([accounts, billing], INFO);
 
   it('is an AsyncAPI 3.0.0 document the parser accepts without errors', async () => {
-    const { parsed, errors } = await parse(document);
+    const { parsed, errors } = await parseAsyncApi(document);
     expect(errors).toEqual([]);
     expect(parsed?.version()).toBe('3.0.0');
     expect(document).toMatchObject({ asyncapi: '3.0.0', info: INFO, defaultContentType: 'application/json' });
   });
 
   it('has a channel per event type, with a message per version whose payload is the envelope of that version', async () => {
-    const { parsed } = await parse(document);
+    const { parsed } = await parseAsyncApi(document);
     const channels = parsed!.channels().all().map((channel) => [channel.address(), channel.messages().all().map((message) => message.id())]);
     expect(channels).toEqual([
       ['accounts.account-opened', ['accounts.account-opened.v1', 'accounts.account-opened.v2']],
@@ -81,7 +75,7 @@ describe('AsyncAPI document', () => {
   });
 
   it('has a send operation per published event, of its newest version, by its publisher', async () => {
-    const { parsed } = await parse(document);
+    const { parsed } = await parseAsyncApi(document);
     const sends = parsed!.operations().filterBySend().map((operation) => ({
       id: operation.id(),
       channel: operation.channels().all().map((channel) => channel.address()),
@@ -96,7 +90,7 @@ describe('AsyncAPI document', () => {
   });
 
   it('has a receive operation per subscription and matched type, naming its queue and the versions it reads', async () => {
-    const { parsed } = await parse(document);
+    const { parsed } = await parseAsyncApi(document);
     const receives = parsed!.operations().filterByReceive().map((operation) => ({
       id: operation.id(),
       channel: operation.channels().all().map((channel) => channel.address()),
@@ -148,53 +142,5 @@ describe('AsyncAPI document', () => {
     const unknownVersion = accountOpened.evolve(Type.Object({ accountId: Type.String() }), { up: ({ accountId }) => ({ accountId }), down: ({ accountId }) => ({ accountId, firstName: '' }) });
     const ahead = fixtureModule('ahead', [], [on(unknownVersion, 'too-new', async () => {})]);
     expect(() => asyncApiDocument([accounts, ahead], INFO)).toThrow('subscription ahead.too-new reads accounts.account-opened v3, which its publisher does not define');
-  });
-});
-
-describe('GET /docs/asyncapi.json', () => {
-  let app: TestApp;
-  // Hosting users only: the document still describes the events of every module.
-  beforeAll(async () => {
-    app = await startTestApp({ hostedModules: ['users'] });
-  });
-  afterAll(() => app.close());
-
-  it('answers the AsyncAPI 3.0.0 document of every module’s events, valid for the parser', async () => {
-    const response = await app.server.inject({ url: '/docs/asyncapi.json' });
-    expect(response.statusCode).toBe(200);
-    expect(response.headers['content-type']).toMatch(/^application\/json/);
-    const document = response.json();
-    expect(document).toMatchObject({ asyncapi: '3.0.0', info: { title: 'Shop API' } });
-    expect((await parse(document)).errors).toEqual([]);
-    expect(document.channels['orders_order-placed']).toMatchObject({ address: 'orders.order-placed' });
-    expect(document.operations['products.reserve-stock.receive.orders.order-placed']).toMatchObject({
-      action: 'receive',
-      'x-module': 'products',
-      'x-queue': 'products.reserve-stock',
-    });
-  });
-
-  it('has a send for every event each module publishes and a receive on the queue of every subscription', async () => {
-    const document: AsyncApiDocument = (await app.server.inject({ url: '/docs/asyncapi.json' })).json();
-    const operations = Object.values(document.operations);
-    for (const module of ALL_MODULES) {
-      for (const event of module.publishes) {
-        expect(document.operations[`${module.name}.publish.${event.type}`]).toMatchObject({
-          action: 'send',
-          'x-module': module.name,
-          messages: [{ $ref: `#/channels/${event.type.replaceAll('.', '_')}/messages/${event.type}.v${event.version}` }],
-        });
-      }
-      for (const subscription of module.subscriptions ?? []) {
-        const queue = `${module.name}.${subscription.name}`;
-        expect(operations.filter((operation) => operation.action === 'receive' && operation['x-queue'] === queue).length, queue).toBeGreaterThan(0);
-      }
-    }
-  });
-
-  it('is linked from the description the Swagger UI at /docs shows', async () => {
-    const openapi = (await app.server.inject({ url: '/docs/json' })).json();
-    expect(openapi.info.description).toContain('(/docs/asyncapi.json)');
-    expect(Object.keys(openapi.paths)).not.toContain('/docs/asyncapi.json');
   });
 });
