@@ -2,7 +2,8 @@
 // each other; each gets the contracts it declared it needs from here.
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { PgBoss } from 'pg-boss';
-import type { AppConfig, RemoteModule } from './config.js';
+import type { AppConfig } from './config.js';
+import { ALL_MODULES } from './module-registry.js';
 import { createAccessRevocations } from './platform/access/access-revocations.js';
 import { accessRevocationSubscription } from './platform/access/record-status-change.js';
 import { connectDatabase, type Database } from './platform/db/database.js';
@@ -30,22 +31,10 @@ import type { ContractDefinition } from './platform/remote/contract-definition.j
 import type { ContractMethods } from './platform/remote/contract-methods.js';
 import { registerContractRoutes } from './platform/remote/contract-routes.js';
 import { createRemoteContract } from './platform/remote/remote-contract.js';
-import { ordersModule } from './modules/orders/index.js';
-import { paymentsModule } from './modules/payments/index.js';
-import { productsModule } from './modules/products/index.js';
 import { UsersEvents } from './modules/users/api.js';
-import { usersModule } from './modules/users/index.js';
 
 /** The name the platform's own subscriptions run under (their inbox is in schema `platform`). */
 const PLATFORM = 'platform';
-
-/** Every module of the application, hosted here or not (their events form the catalog). */
-export const ALL_MODULES: readonly ModuleDefinition[] = [
-  usersModule as ModuleDefinition,
-  productsModule as ModuleDefinition,
-  ordersModule,
-  paymentsModule,
-];
 
 export interface BuildAppOptions {
   config: AppConfig;
@@ -73,7 +62,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const { config, logger } = options;
   const definitions = options.definitions ?? ALL_MODULES;
   const overrides = options.contracts ?? {};
-  const remotes = config.remoteModules as Record<string, RemoteModule>;
+  const remotes = config.remoteModules;
   const hostedDefinitions = resolveHostedModules(
     definitions,
     options.hostedModules ?? config.modules,
@@ -129,7 +118,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: requestIdFrom,
     requestIdHeader: false,
-    trustProxy: config.trustProxy,
+    trustProxy: config.http.trustProxy,
     bodyLimit: 256 * 1024,
     ...requestTimeoutOptions(config.http),
     frameworkErrors: answerFrameworkError,
@@ -141,7 +130,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   installErrorHandling(server);
   // Before anything that may answer early (rate limits), so every answer carries the headers.
   await registerSecurityHeaders(server);
-  if (config.rateLimits.global.max > 0) await registerGlobalRateLimit(server, { store: rateLimitStore, ...config.rateLimits.global });
+  if (config.http.rateLimit.max > 0) await registerGlobalRateLimit(server, { store: rateLimitStore, ...config.http.rateLimit });
   await registerDocs(server, definitions);
   const revocations = createAccessRevocations({
     db: database.db,
@@ -154,10 +143,9 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   }
   await server.register(authPlugin, {
     secret: options.secrets.jwtSecret,
-    accessTokenTtlSeconds: config.accessTokenTtlSeconds,
     revocations,
   });
-  await registerMetrics(server, { ...config.metrics, host: config.host });
+  await registerMetrics(server, { ...config.http.metrics, host: config.host });
   await registerHealth(server, {
     database: async () => {
       await database.sql`select 1`;
@@ -198,8 +186,11 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       if (!contracts.has(module)) throw new Error(`module ${definition.name} uses the ${module} contract without listing it in needs`);
       return contracts.get(module) as Api;
     };
+    if (definition.config && !(definition.name in config.moduleConfigs)) {
+      throw new Error(`module ${definition.name} is hosted, but its settings were not read: list it in MODULES`);
+    }
     const hosted = definition.create({
-      config,
+      config: config.moduleConfigs[definition.name],
       logger: logger.child({ module: definition.name }),
       db: databaseOf(definition.name),
       transaction: (work) => bus.transaction(definition.name, work),
@@ -221,7 +212,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       bus.subscribe({ ...subscription, module: definition.name, schema: definition.schema });
     }
     for (const timer of definition.timers ?? []) {
-      bus.handleTimer({ ...timer, module: definition.name, schema: definition.schema, afterSeconds: timer.afterSeconds(config) });
+      bus.handleTimer({ ...timer, module: definition.name, schema: definition.schema, afterSeconds: timer.afterSeconds(config.moduleConfigs[definition.name]) });
     }
     if (hosted.onStart) starters.push(hosted.onStart);
   }

@@ -17,7 +17,7 @@ const refusal = (env: Record<string, string>) => {
 describe('production configuration', () => {
   it('starts with random secrets and an explicit card gateway', () => {
     expect(refusal(SAFE_PRODUCTION_ENV)).toBeNull();
-    expect(loadConfig(SAFE_PRODUCTION_ENV).payments.cardGateway).toBe('simulated');
+    expect(loadConfig(SAFE_PRODUCTION_ENV).moduleConfigs.payments).toEqual({ cardGateway: 'simulated', production: true });
   });
 
   it.each([
@@ -53,12 +53,12 @@ describe('production configuration', () => {
 
   it('keeps development easy: placeholder secrets and no gateway are accepted outside production', () => {
     const config = loadConfig({ JWT_SECRET: 'change-me-change-me-change-me-change-me' });
-    expect(config.payments.cardGateway).toBe('simulated');
+    expect(config.moduleConfigs.payments).toEqual({ cardGateway: 'simulated', production: false });
   });
 
   it('turns the per-client request limit on in production only', () => {
-    expect(loadConfig(SAFE_PRODUCTION_ENV).rateLimits.global).toEqual({ max: 1200, windowMs: 60_000 });
-    expect(loadConfig({}).rateLimits.global.max).toBe(0);
-    expect(loadConfig({ ...SAFE_PRODUCTION_ENV, RATE_LIMIT_MAX: '0' }).rateLimits.global.max).toBe(0);
+    expect(loadConfig(SAFE_PRODUCTION_ENV).http.rateLimit).toEqual({ max: 1200, windowMs: 60_000 });
+    expect(loadConfig({}).http.rateLimit.max).toBe(0);
+    expect(loadConfig({ ...SAFE_PRODUCTION_ENV, RATE_LIMIT_MAX: '0' }).http.rateLimit.max).toBe(0);
   });
 });

@@ -18,8 +18,8 @@ describe('loadConfig', () => {
     const { METRICS_TOKEN: _omitted, ...open } = SAFE_PRODUCTION_ENV;
     expect(() => loadConfig(open)).toThrow(ConfigError);
     expect(() => loadConfig(open)).toThrow(/^METRICS_TOKEN or METRICS_PORT is required when NODE_ENV=production/);
-    expect(loadConfig({ ...open, METRICS_PORT: '9464' }).metrics).toEqual({ token: null, port: 9464 });
-    expect(loadConfig(SAFE_PRODUCTION_ENV).metrics.token).toBe(SAFE_PRODUCTION_ENV.METRICS_TOKEN);
+    expect(loadConfig({ ...open, METRICS_PORT: '9464' }).http.metrics).toEqual({ token: null, port: 9464 });
+    expect(loadConfig(SAFE_PRODUCTION_ENV).http.metrics.token).toBe(SAFE_PRODUCTION_ENV.METRICS_TOKEN);
   });
 
   it('parses REMOTE_MODULES with several instances and a weight', () => {

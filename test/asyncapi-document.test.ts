@@ -1,7 +1,7 @@
 // The app's AsyncAPI document, through HTTP: valid for the parser and saying what every real module
 // definition says, whatever this process hosts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_MODULES } from '../src/app.js';
+import { ALL_MODULES } from '../src/module-registry.js';
 import type { AsyncApiDocument } from '../src/platform/http/asyncapi.js';
 import { parseAsyncApi } from './support/parse-asyncapi.js';
 import { startTestApp, type TestApp } from './support/test-app.js';

@@ -1,7 +1,7 @@
 // The operator endpoints over the real app: an event whose handler keeps failing is listed, and a
 // redrive after the fix handles it once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_MODULES } from '../src/app.js';
+import { ALL_MODULES } from '../src/module-registry.js';
 import type { ModuleDefinition } from '../src/platform/modules/module-definition.js';
 import { createFixtureSchema, FIXTURE_SCHEMA } from './support/test-bus.js';
 import { startTestApp, type TestApp } from './support/test-app.js';

@@ -1,7 +1,7 @@
 // The platform's HTTP surface, on the real app: docs, health, metrics, errors, graceful close.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Type } from 'typebox';
-import { ALL_MODULES } from '../src/app.js';
+import { ALL_MODULES } from '../src/module-registry.js';
 import type { ModuleDefinition } from '../src/platform/modules/module-definition.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 

@@ -17,3 +17,8 @@ export function isModuleIndex(file: string): boolean {
 export function isPublishedLanguage(file: string): boolean {
   return /^src\/modules\/[^/]+\/api\.ts$/.test(file);
 }
+
+/** The schema a module owns: its name, with `-` as `_` (so SQL needs no quoted names). */
+export function schemaOf(module: string): string {
+  return module.replaceAll('-', '_');
+}

@@ -1,5 +1,5 @@
 // Development secrets: generated once per data folder and kept there, so tokens survive restarts
-// without anyone having to invent a secret. Production must pass them in (config.ts enforces it).
+// without anyone having to invent a secret. Production must pass them in (start-up refuses to run without them).
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';

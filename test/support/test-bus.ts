@@ -2,9 +2,10 @@
 // itself without any business module.
 import { PgBoss } from 'pg-boss';
 import { Type } from 'typebox';
-import { loadConfig, type EventsConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
 import { connectDatabase } from '../../src/platform/db/database.js';
 import { EventBus, type DeclaredSubscription, type Subscription } from '../../src/platform/events/event-bus.js';
+import type { EventsConfig } from '../../src/platform/events/events-config.js';
 import { defineEvent, type EventDefinition } from '../../src/platform/events/event-definition.js';
 import { createLogger } from '../../src/platform/logging/logger.js';
 import { query } from './test-database.js';

@@ -9,9 +9,10 @@ import { stockReserved } from './handlers/stock-reserved.handler.js';
 import { userRegistered } from './handlers/user-registered.handler.js';
 import { userUpdated } from './handlers/user-updated.handler.js';
 import { ordersRoutes } from './http/orders.routes.js';
+import { readOrdersConfig, type OrdersConfig } from './orders-config.js';
 import { createOrdersService } from './orders.service.js';
 
-export const ordersModule: ModuleDefinition = {
+export const ordersModule: ModuleDefinition<never, OrdersConfig> = {
   name: 'orders',
   schema: 'orders',
   routePrefixes: ['/api/v1/orders'],
@@ -19,6 +20,7 @@ export const ordersModule: ModuleDefinition = {
   needs: ['products', 'users'],
   subscriptions: [stockReserved, stockRejected, paymentSucceeded, paymentRefunded, userRegistered, userUpdated],
   timers: [expireUnpaidOrder],
+  config: readOrdersConfig,
   create(context) {
     return {
       routes: ordersRoutes(createOrdersService(context)),

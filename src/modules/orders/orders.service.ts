@@ -12,12 +12,13 @@ import type { Order, ShippingAddress } from './domain/order.js';
 import { MAX_LINE_QUANTITY, mergeLines, priceLines, type RequestedLine } from './domain/order-lines.js';
 import { transition, type OrderStatus } from './domain/order-status.js';
 import { OrdersEvents, type OrderCancelled } from './api.js';
+import type { OrdersConfig } from './orders-config.js';
 
 export type OrdersService = ReturnType<typeof createOrdersService>;
 
-export function createOrdersService(context: ModuleContext) {
+export function createOrdersService(context: ModuleContext<OrdersConfig>) {
   const { db, transaction, logger } = context;
-  const { maxOpenOrdersPerCustomer } = context.config.orders;
+  const { maxOpenOrdersPerCustomer } = context.config;
   const products = context.contract(ProductsContract);
   const users = context.contract(UsersContract);
 

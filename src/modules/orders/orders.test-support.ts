@@ -4,7 +4,8 @@
 // files out.
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
-import { ALL_MODULES, type App } from '../../app.js';
+import type { App } from '../../app.js';
+import { ALL_MODULES } from '../../module-registry.js';
 import type { EventData, EventDefinition } from '../../platform/events/event-definition.js';
 import type { ModuleDefinition } from '../../platform/modules/module-definition.js';
 import { PAYMENTS_PUBLISHES } from '../payments/api.js';

@@ -2,10 +2,11 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { SAFE_PRODUCTION_ENV } from '../../../test/support/production-env.js';
-import { loadConfig } from '../../config.js';
+import { envReader } from '../../platform/config/env-reader.js';
 import { createLogger } from '../../platform/logging/logger.js';
 import type { ModuleContext } from '../../platform/modules/module-definition.js';
 import { configuredCardGateway } from './configured-card-gateway.js';
+import { readPaymentsConfig, type PaymentsConfig } from './payments-config.js';
 
 function contextFor(env: Record<string, string>) {
   const lines: string[] = [];
@@ -16,7 +17,8 @@ function contextFor(env: Record<string, string>) {
     },
   });
   const logger = createLogger({ level: 'info', pretty: false, destination });
-  return { context: { config: loadConfig(env), logger } as unknown as ModuleContext, lines };
+  const config = readPaymentsConfig(envReader(env, env.NODE_ENV === 'production'));
+  return { context: { config, logger } as unknown as ModuleContext<PaymentsConfig>, lines };
 }
 
 describe('configured card gateway', () => {

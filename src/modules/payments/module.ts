@@ -9,14 +9,15 @@ import { orderPlacedSubscription } from './handlers/order-placed.handler.js';
 import { stockRejectedSubscription } from './handlers/stock-rejected.handler.js';
 import { stockReservedSubscription } from './handlers/stock-reserved.handler.js';
 import { paymentsRoutes } from './http/payments.routes.js';
+import { readPaymentsConfig, type PaymentsConfig } from './payments-config.js';
 import { createPaymentsService, type PaymentsService } from './payments.service.js';
 
 export interface PaymentsModuleOptions {
   /** Who moves the money. The one CARD_GATEWAY names by default; a real provider plugs in here. */
-  gateway?: (context: ModuleContext) => CardGateway;
+  gateway?: (context: ModuleContext<PaymentsConfig>) => CardGateway;
 }
 
-export function createPaymentsModule(options: PaymentsModuleOptions = {}): ModuleDefinition {
+export function createPaymentsModule(options: PaymentsModuleOptions = {}): ModuleDefinition<never, PaymentsConfig> {
   const gatewayFor = options.gateway ?? configuredCardGateway;
   // Set by create(): subscriptions are declared with the definition, but their handlers run only
   // in the process that hosts (and so has created) the module.
@@ -32,6 +33,7 @@ export function createPaymentsModule(options: PaymentsModuleOptions = {}): Modul
     publishes: PAYMENTS_PUBLISHES,
     // Order totals and payability arrive as events (handlers/), so no contract is needed.
     needs: [],
+    config: readPaymentsConfig,
     subscriptions: [
       orderPlacedSubscription,
       stockReservedSubscription,
@@ -48,4 +50,4 @@ export function createPaymentsModule(options: PaymentsModuleOptions = {}): Modul
   };
 }
 
-export const paymentsModule: ModuleDefinition = createPaymentsModule();
+export const paymentsModule = createPaymentsModule();

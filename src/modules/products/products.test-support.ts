@@ -2,7 +2,8 @@
 // published as orders and payments would publish them, reads of the inventory tables and waits
 // on them. Test-only code: the production build leaves *.test-support.ts files out.
 import { randomUUID } from 'node:crypto';
-import { ALL_MODULES, type App } from '../../app.js';
+import type { App } from '../../app.js';
+import { ALL_MODULES } from '../../module-registry.js';
 import type { EventData, EventDefinition } from '../../platform/events/event-definition.js';
 import type { ModuleDefinition } from '../../platform/modules/module-definition.js';
 import { OrdersEvents } from '../orders/api.js';

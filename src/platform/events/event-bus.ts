@@ -25,7 +25,7 @@
 import ee2 from 'eventemitter2';
 import { sql } from 'drizzle-orm';
 import { fromDrizzle, type Job, type JobResult, type PgBoss } from 'pg-boss';
-import type { EventsConfig } from '../../config.js';
+import type { EventsConfig } from './events-config.js';
 import type { Db, Tx } from '../db/database.js';
 import { safeErrorMessage } from '../logging/error-serializer.js';
 import type { Logger } from '../logging/logger.js';

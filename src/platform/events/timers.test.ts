@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { PgBoss } from 'pg-boss';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config.js';
+import { envReader } from '../config/env-reader.js';
 import { createFixtureSchema, FIXTURE_CATALOG, FIXTURE_SCHEMA, TEST_EVENTS_ENV } from '../../../test/support/test-bus.js';
 import { createTestDatabase, query } from '../../../test/support/test-database.js';
 import { waitFor } from '../../../test/support/wait-for.js';
@@ -12,6 +12,7 @@ import { connectDatabase } from '../db/database.js';
 import { createLogger } from '../logging/logger.js';
 import { listDeadLetters } from './dead-letters.js';
 import { EventBus, timerQueue, type EventHandler } from './event-bus.js';
+import { readEventsConfig } from './events-config.js';
 
 const recordEffect: EventHandler = async (timer, { tx }) => {
   await tx.execute(sql`insert into fixture.effects (event_id, subscription, event_type) values (${timer.id}, 'timer', ${timer.type})`);
@@ -29,7 +30,7 @@ describe('event bus timers', () => {
   });
 
   async function startBus(name: string, handler: EventHandler, afterSeconds = 1) {
-    const config = { ...loadConfig(TEST_EVENTS_ENV).events, retryLimit: 1 };
+    const config = { ...readEventsConfig(envReader(TEST_EVENTS_ENV, false)), retryLimit: 1 };
     const database = connectDatabase(url, { max: 3 });
     const boss = new PgBoss({ connectionString: url, schema: 'pgboss', max: 3, superviseIntervalSeconds: 1, monitorIntervalSeconds: 1 });
     boss.on('error', () => {});

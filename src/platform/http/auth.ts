@@ -26,13 +26,13 @@ declare module '@fastify/jwt' {
 declare module 'fastify' {
   interface FastifyInstance {
     authenticate(request: FastifyRequest): Promise<void>;
-    signAccessToken(user: AuthenticatedUser): string;
+    /** A token for `user` that expires `lifetimeSeconds` from now. */
+    signAccessToken(user: AuthenticatedUser, lifetimeSeconds: number): string;
   }
 }
 
 export interface AuthOptions {
   secret: string;
-  accessTokenTtlSeconds: number;
   /** Users whose tokens stop working before they expire (suspended, deactivated). */
   revocations: Pick<AccessRevocations, 'refusal'>;
 }
@@ -41,7 +41,7 @@ export const authPlugin = fp<AuthOptions>(
   async (server: FastifyInstance, options) => {
     await server.register(fastifyJwt, {
       secret: options.secret,
-      sign: { algorithm: 'HS256', expiresIn: options.accessTokenTtlSeconds },
+      sign: { algorithm: 'HS256' },
       // A token without `exp` would work forever; without `iat` it could not be revoked.
       verify: { algorithms: ['HS256'], requiredClaims: ['sub', 'iat', 'exp'] },
     });
@@ -55,7 +55,9 @@ export const authPlugin = fp<AuthOptions>(
       const refusal = options.revocations.refusal(request.user.sub, request.user.iat ?? 0);
       if (refusal) throw problem.unauthorized(refusal);
     });
-    server.decorate('signAccessToken', (user: AuthenticatedUser) => server.jwt.sign({ sub: user.sub, role: user.role }));
+    server.decorate('signAccessToken', (user: AuthenticatedUser, lifetimeSeconds: number) =>
+      server.jwt.sign({ sub: user.sub, role: user.role }, { expiresIn: lifetimeSeconds }),
+    );
   },
   { name: 'auth' },
 );

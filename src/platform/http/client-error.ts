@@ -4,7 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import type { HttpLimitsConfig } from '../../config.js';
+import type { HttpConfig } from './http-config.js';
 import { PROBLEM_CONTENT_TYPE } from './error-handler.js';
 import { problemBody } from './problem.js';
 
@@ -17,7 +17,7 @@ const ANSWERS: Record<string, { status: number; detail: string }> = {
 const MALFORMED = { status: 400, detail: 'The request is not valid HTTP' };
 
 /** Fastify server options bounding how long a client may take to send a request. */
-export function requestTimeoutOptions(limits: HttpLimitsConfig) {
+export function requestTimeoutOptions(limits: Pick<HttpConfig, 'requestTimeoutMs' | 'headersTimeoutMs' | 'connectionTimeoutMs'>) {
   // Node rejects a headers timeout longer than the whole request's.
   const headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
   return {

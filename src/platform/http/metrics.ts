@@ -4,7 +4,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { MetricsConfig } from '../../config.js';
+import type { MetricsConfig } from './http-config.js';
 import { installErrorHandling } from './error-handler.js';
 import { problem } from './problem.js';
 

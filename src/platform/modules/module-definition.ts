@@ -2,7 +2,7 @@
 // MODULES. The composition root (app.ts) hands each hosted module what it needs; a module never
 // reaches for another module's code, only for the contracts it declared in `needs`.
 import type { FastifyPluginAsync } from 'fastify';
-import type { AppConfig } from '../../config.js';
+import type { EnvReader } from '../config/env-reader.js';
 import type { Db, Tx } from '../db/database.js';
 import type { EventHandler, HandlerContext, Publish, Schedule, Subscription } from '../events/event-bus.js';
 import type { EventData, EventDefinition } from '../events/event-definition.js';
@@ -12,8 +12,9 @@ import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 import type { ContractDefinition } from '../remote/contract-definition.js';
 import type { ContractMethods } from '../remote/contract-methods.js';
 
-export interface ModuleContext {
-  config: AppConfig;
+export interface ModuleContext<Config = unknown> {
+  /** The module's own settings, as its definition's `config` read them at start-up. */
+  config: Config;
   /** A child logger named after the module. */
   logger: Logger;
   db: Db;
@@ -44,11 +45,11 @@ export function on<Definition extends EventDefinition>(
 }
 
 /** Delayed work of the module's own, scheduled with `schedule` and handled once, like an event. */
-export interface ModuleTimer {
+export interface ModuleTimer<Config = unknown> {
   /** Unique within the module, kebab-case, e.g. `expire-unpaid-order`. */
   name: string;
-  /** How long after being scheduled it fires, read from the settings of the hosting process. */
-  afterSeconds(config: AppConfig): number;
+  /** How long after being scheduled it fires, from the module's settings in the hosting process. */
+  afterSeconds(config: Config): number;
   handler: EventHandler;
 }
 
@@ -63,7 +64,7 @@ export interface HostedModule<Api = unknown> {
   onStart?(): Promise<void>;
 }
 
-export interface ModuleDefinition<Api = unknown> {
+export interface ModuleDefinition<Api = unknown, Config = unknown> {
   name: string;
   /** The Postgres schema holding all of this module's tables. */
   schema: string;
@@ -80,8 +81,13 @@ export interface ModuleDefinition<Api = unknown> {
    */
   subscriptions?: readonly ModuleSubscription[];
   /** Timers, declared here for the same reason as subscriptions: every process keeps their queues. */
-  timers?: readonly ModuleTimer[];
+  timers?: readonly ModuleTimer<Config>[];
   /** The methods of the contract it offers, so it can be served to and called from other processes. */
   contract?: ContractMethods<Api>;
-  create(context: ModuleContext): HostedModule<Api>;
+  /**
+   * Reads and checks the module's own settings from the environment (a bad value stops start-up
+   * with one line naming the variable). Read only where the module is hosted.
+   */
+  config?(env: EnvReader): Config;
+  create(context: ModuleContext<Config>): HostedModule<Api>;
 }

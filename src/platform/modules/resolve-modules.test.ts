@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../config.js';
+import { ConfigError } from '../config/env-reader.js';
 import type { ModuleDefinition } from './module-definition.js';
 import { resolveHostedModules } from './resolve-modules.js';
 

@@ -1,6 +1,6 @@
 // Which modules this process hosts, in an order where every module comes after those it needs,
 // and a clear refusal when a hosted module needs a contract nobody provides.
-import { ConfigError } from '../../config.js';
+import { ConfigError } from '../config/env-reader.js';
 import type { ModuleDefinition } from './module-definition.js';
 
 export function resolveHostedModules(

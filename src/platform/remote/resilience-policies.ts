@@ -23,10 +23,10 @@ import {
   type CircuitBreakerPolicy,
   type IPolicy,
 } from 'cockatiel';
-import type { RemoteCallsConfig } from '../../config.js';
+import type { RemoteCallsConfig } from './remote-calls-config.js';
 import { isRemoteVerdict } from './remote-errors.js';
 
-/** The policy of one remote module's calls: the shape config.ts reads from REMOTE_TIMEOUT_MS and its siblings. */
+/** The policy of one remote module's calls: as read from REMOTE_TIMEOUT_MS and its siblings. */
 export type RemotePolicy = RemoteCallsConfig;
 
 export const DEFAULT_REMOTE_POLICY: RemotePolicy = {

@@ -5,6 +5,7 @@ import type { ModuleTimer } from '../../../platform/modules/module-definition.js
 import { lockOrder, updateStatus } from '../db/orders.repository.js';
 import { transition } from '../domain/order-status.js';
 import { OrdersEvents } from '../api.js';
+import type { OrdersConfig } from '../orders-config.js';
 
 export const EXPIRE_UNPAID_ORDER = 'expire-unpaid-order';
 
@@ -12,9 +13,9 @@ export interface ExpireUnpaidOrderData {
   orderId: string;
 }
 
-export const expireUnpaidOrder: ModuleTimer = {
+export const expireUnpaidOrder: ModuleTimer<OrdersConfig> = {
   name: EXPIRE_UNPAID_ORDER,
-  afterSeconds: (config) => config.orders.paymentTimeoutSeconds,
+  afterSeconds: (config) => config.paymentTimeoutSeconds,
   handler: async (timer, { tx, publish, logger }) => {
     const { orderId } = timer.data as ExpireUnpaidOrderData;
     // Under the row lock, so a payment or a cancel being applied right now is seen, not raced.

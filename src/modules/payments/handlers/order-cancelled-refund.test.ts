@@ -4,7 +4,7 @@
 // the retry asks for the same refund again (the gateway deduplicates on its reference).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_MODULES } from '../../../app.js';
+import { ALL_MODULES } from '../../../module-registry.js';
 import { OrdersEvents, type OrderCancelled } from '../../orders/api.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';

@@ -3,7 +3,7 @@
 // answer leaves nothing behind, so the client can simply retry.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ALL_MODULES } from '../../../app.js';
+import { ALL_MODULES } from '../../../module-registry.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
 import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';

@@ -3,7 +3,7 @@
 // subscriber is a fixture module with its own schema and inbox (test/support/event-probe.ts).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_MODULES } from '../../../app.js';
+import { ALL_MODULES } from '../../../module-registry.js';
 import { eventProbe } from '../../../../test/support/event-probe.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';

@@ -2,7 +2,7 @@
 // Failed sign-ins are limited per address and account (guessing one account's password) and per
 // address over all accounts (one guess at each of many accounts); only wrong guesses count, so
 // someone who knows the password is never slowed down.
-import type { RateLimitsConfig } from '../../../config.js';
+import type { UsersConfig } from '../users-config.js';
 import { HttpProblem } from '../../../platform/http/problem.js';
 import type { Attempt, RateLimiter } from '../../../platform/rate-limit/rate-limiter.js';
 
@@ -19,7 +19,7 @@ export interface AbuseLimits {
   countRegistration(clientAddress: string): Promise<void>;
 }
 
-export function createAbuseLimits(limiter: RateLimiter, limits: RateLimitsConfig): AbuseLimits {
+export function createAbuseLimits(limiter: RateLimiter, limits: UsersConfig['limits']): AbuseLimits {
   return {
     async startSignIn(clientAddress, email) {
       const attempt = await limiter.attempt(clientAddress, [

@@ -3,7 +3,7 @@
 // contract's data. The subscriber is a fixture module hosted next to users, with its own schema
 // and inbox (test/support/event-probe.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_MODULES } from '../../../app.js';
+import { ALL_MODULES } from '../../../module-registry.js';
 import { eventProbe } from '../../../../test/support/event-probe.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { requireRole } from '../../../platform/http/auth.js';
 import { decodeCursor, Page, PageQuery, toPage } from '../../../platform/http/pagination.js';
 import { HttpProblem } from '../../../platform/http/problem.js';
-import type { AppConfig } from '../../../config.js';
+import type { UsersConfig } from '../users-config.js';
 import type { AddressRow } from '../db/schema.js';
 import { toUserView } from '../domain/user.js';
 import { IncorrectCurrentPassword, type UsersService } from '../users.service.js';
@@ -14,7 +14,7 @@ import { AccessToken, Address, AddressBody, LoginBody, RegisterBody, StatusBody,
 const bearer = [{ bearerAuth: [] }];
 const tags = ['users'];
 
-export function usersRoutes(service: UsersService, config: AppConfig, limits: AbuseLimits) {
+export function usersRoutes(service: UsersService, config: UsersConfig, limits: AbuseLimits) {
   return async function routes(instance: FastifyInstance): Promise<void> {
     const server = instance.withTypeProvider<TypeBoxTypeProvider>();
     const authenticated = [server.authenticate];
@@ -40,7 +40,7 @@ export function usersRoutes(service: UsersService, config: AppConfig, limits: Ab
           const user = await service.authenticate(email, password);
           await signIn.notAWrongGuess();
           return {
-            accessToken: server.signAccessToken({ sub: user.id, role: user.role }),
+            accessToken: server.signAccessToken({ sub: user.id, role: user.role }, config.accessTokenTtlSeconds),
             tokenType: 'Bearer' as const,
             expiresIn: config.accessTokenTtlSeconds,
           };
