@@ -1,6 +1,6 @@
 // Rule: src/platform/** is shared infrastructure every module builds on, so it must not know any
-// module (not even its api.ts or index.ts), the composition root (app.ts, main.ts above it, the
-// module registry below it), nor the application's configuration (config.ts): each platform part
+// module (not even its api.ts or index.ts), the composition root (app.ts and its parts in app/,
+// main.ts above it, the module registry below it), nor the application's configuration (config.ts): each platform part
 // declares the options it takes, and config.ts composes them.
 // Otherwise a module could not be lifted out with the platform, and platform changes would ripple
 // into modules. tsarch checks imports; the specifier scan adds re-exports and import().
@@ -11,7 +11,7 @@ import { describeFileDependency, tsarchDependencies } from './support/tsarch-dep
 
 // Anchored at src/: src/platform/modules/ (the module loader) is platform code, not a module.
 const PLATFORM = '^src/platform/';
-const FORBIDDEN_FOR_PLATFORM = '^src/(modules/|(app|main|module-registry|config)\\.ts$)';
+const FORBIDDEN_FOR_PLATFORM = '^src/(modules/|app/|(app|main|module-registry|config)\\.ts$)';
 
 async function platformImportsSeenByTsarch(codeBase: CodeBase): Promise<string[]> {
   return (await tsarchDependencies(codeBase, PLATFORM, FORBIDDEN_FOR_PLATFORM)).map(describeFileDependency).sort();

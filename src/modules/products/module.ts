@@ -14,7 +14,7 @@ export const productsModule: ModuleDefinition<ProductsApi> = {
   routePrefixes: ['/api/v1/products'],
   publishes: Object.values(ProductsEvents),
   needs: [],
-  contract: ProductsContract.methods,
+  contract: ProductsContract,
   subscriptions: [reserveStockOnOrderPlaced, releaseStockOnOrderCancelled, commitStockOnOrderPaid, restockOnPaymentRefunded],
   create(context) {
     const service = createProductsService(context);

@@ -13,7 +13,7 @@ export const usersModule: ModuleDefinition<UsersApi, UsersConfig> = {
   routePrefixes: ['/api/v1/users', '/api/v1/auth'],
   publishes: Object.values(UsersEvents),
   needs: [],
-  contract: UsersContract.methods,
+  contract: UsersContract,
   config: readUsersConfig,
   create(context) {
     const service = createUsersService(context);

@@ -10,7 +10,6 @@ import type { EventEnvelope } from '../events/event-envelope.js';
 import type { Logger } from '../logging/logger.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 import type { ContractDefinition } from '../remote/contract-definition.js';
-import type { ContractMethods } from '../remote/contract-methods.js';
 
 export interface ModuleContext<Config = unknown> {
   /** The module's own settings, as its definition's `config` read them at start-up. */
@@ -82,8 +81,8 @@ export interface ModuleDefinition<Api = unknown, Config = unknown> {
   subscriptions?: readonly ModuleSubscription[];
   /** Timers, declared here for the same reason as subscriptions: every process keeps their queues. */
   timers?: readonly ModuleTimer<Config>[];
-  /** The methods of the contract it offers, so it can be served to and called from other processes. */
-  contract?: ContractMethods<Api>;
+  /** The contract it offers, from its published language: served to and called from other processes. */
+  contract?: ContractDefinition<Api>;
   /**
    * Reads and checks the module's own settings from the environment (a bad value stops start-up
    * with one line naming the variable). Read only where the module is hosted.

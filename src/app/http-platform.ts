@@ -1,0 +1,83 @@
+// The HTTP platform every process serves, whatever modules it hosts: request ids, validation and
+// problem+json errors, security headers, the per-client request limit, the API documents, bearer
+// authentication (with revoked users refused), metrics, health and the dead-letter admin routes.
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { AppConfig } from '../config.js';
+import { createAccessRevocations } from '../platform/access/access-revocations.js';
+import { accessRevocationSubscription } from '../platform/access/record-status-change.js';
+import { authPlugin } from '../platform/http/auth.js';
+import { requestTimeoutOptions } from '../platform/http/client-error.js';
+import { registerDeadLetterRoutes } from '../platform/http/dead-letter.routes.js';
+import { registerDocs } from '../platform/http/docs.js';
+import { answerFrameworkError, installErrorHandling } from '../platform/http/error-handler.js';
+import { registerHealth } from '../platform/http/health.js';
+import { registerMetrics } from '../platform/http/metrics.js';
+import { requestIdFrom } from '../platform/http/request-id.js';
+import { registerSecurityHeaders } from '../platform/http/security-headers.js';
+import { installValidation } from '../platform/http/validation.js';
+import type { Logger } from '../platform/logging/logger.js';
+import type { ModuleDefinition } from '../platform/modules/module-definition.js';
+import { registerGlobalRateLimit } from '../platform/rate-limit/global-rate-limit.js';
+import { UsersEvents } from '../modules/users/api.js';
+import type { Infrastructure } from './infrastructure.js';
+
+export function createServer(config: AppConfig, logger: Logger): FastifyInstance {
+  const server: FastifyInstance = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    genReqId: requestIdFrom,
+    requestIdHeader: false,
+    trustProxy: config.http.trustProxy,
+    bodyLimit: 256 * 1024,
+    ...requestTimeoutOptions(config.http),
+    frameworkErrors: answerFrameworkError,
+  });
+  server.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  installValidation(server);
+  installErrorHandling(server);
+  return server;
+}
+
+export interface HttpPlatformOptions {
+  config: AppConfig;
+  logger: Logger;
+  /** Every module, hosted here or not: the AsyncAPI document describes all their events. */
+  definitions: readonly ModuleDefinition[];
+  infrastructure: Infrastructure;
+  jwtSecret: string;
+}
+
+/** Registers the platform's plugins and routes; resolves to a starter run once the app is wired. */
+export async function registerHttpPlatform(server: FastifyInstance, options: HttpPlatformOptions): Promise<() => Promise<void>> {
+  const { config, logger, definitions, infrastructure } = options;
+  const { database, boss, bus, rateLimitStore } = infrastructure;
+  // Before anything that may answer early (rate limits), so every answer carries the headers.
+  await registerSecurityHeaders(server);
+  if (config.http.rateLimit.max > 0) await registerGlobalRateLimit(server, { store: rateLimitStore, ...config.http.rateLimit });
+  await registerDocs(server, definitions);
+
+  const revocations = createAccessRevocations({
+    db: database.db,
+    refreshMs: config.accessRevocationRefreshMs,
+    logger: logger.child({ component: 'access' }),
+  });
+  // Every process feeds the view (whichever gets the event) and reads it, wherever users lives.
+  if (bus.matchingTypes(UsersEvents.userStatusChanged.type).length > 0) {
+    bus.subscribe(accessRevocationSubscription(UsersEvents.userStatusChanged));
+  }
+  server.addHook('onClose', async () => revocations.stop());
+  await server.register(authPlugin, { secret: options.jwtSecret, revocations });
+
+  await registerMetrics(server, { ...config.http.metrics, host: config.host });
+  await registerHealth(server, {
+    database: async () => {
+      await database.sql`select 1`;
+    },
+    jobQueue: async () => {
+      await boss.getDb().executeSql('select 1');
+    },
+  });
+  await registerDeadLetterRoutes(server, bus);
+  return () => revocations.start();
+}

@@ -1,0 +1,99 @@
+// What the application stands on: the platform's database pool, a pool per hosted module (as the
+// module's own role), the shared rate-limit counters and the event bus over pg-boss. Each piece
+// registers its own close on the server as it opens; Fastify runs onClose hooks last-registered
+// first, so the pieces close in the reverse order they opened: the bus (letting running handlers
+// finish) before the pools its handlers use, the module pools before the platform's.
+import type { FastifyInstance } from 'fastify';
+import { PgBoss } from 'pg-boss';
+import type { AppConfig } from '../config.js';
+import { connectDatabase, type Database, type Db } from '../platform/db/database.js';
+import { ensureModuleRoles, moduleRole } from '../platform/db/module-roles.js';
+import { EventBus } from '../platform/events/event-bus.js';
+import type { Logger } from '../platform/logging/logger.js';
+import type { ModuleDefinition } from '../platform/modules/module-definition.js';
+import { sweepExpiredCounters } from '../platform/rate-limit/expired-counter-sweeper.js';
+import { createRateLimitStore, type RateLimitStore } from '../platform/rate-limit/rate-limit-store.js';
+import { createRateLimiter, type RateLimiter } from '../platform/rate-limit/rate-limiter.js';
+
+/** The name the platform's own subscriptions run under (their inbox is in schema `platform`). */
+export const PLATFORM = 'platform';
+
+export interface Infrastructure {
+  /** The login user's pool: health checks, rate-limit counters, the platform's own subscriptions. */
+  database: Database;
+  rateLimitStore: RateLimitStore;
+  rateLimiter: RateLimiter;
+  boss: PgBoss;
+  bus: EventBus;
+  /** The database of a hosted module (or of the platform); throws for a module hosted elsewhere. */
+  databaseOf(module: string): Db;
+}
+
+export interface InfrastructureOptions {
+  config: AppConfig;
+  logger: Logger;
+  databaseUrl: string;
+  /** Every module: their schemas get roles, their events form the bus's catalog. */
+  definitions: readonly ModuleDefinition[];
+  hosted: readonly ModuleDefinition[];
+}
+
+export async function openInfrastructure(server: FastifyInstance, options: InfrastructureOptions): Promise<Infrastructure> {
+  const { config, logger, databaseUrl, definitions, hosted } = options;
+  const closing = (what: string, close: () => unknown) =>
+    server.addHook('onClose', async () => {
+      await close();
+      logger.debug(`closed: ${what}`);
+    });
+
+  // Small: a sign-in counts two rate limits at once; modules get pools of their own below.
+  const database = connectDatabase(databaseUrl, { max: 5, applicationName: 'shop:platform' });
+  closing('platform database', () => database.close());
+  const rateLimitStore = createRateLimitStore(database.sql);
+  const stopSweeping = sweepExpiredCounters(rateLimitStore, { everyMs: 60_000, logger });
+  closing('rate-limit sweeper', stopSweeping);
+
+  // Pools connect lazily: a module's role (granted below) is taken when its first query connects.
+  const moduleDatabases = new Map(
+    hosted.map((definition) => [
+      definition.name,
+      connectDatabase(databaseUrl, {
+        max: 5,
+        applicationName: `shop:${definition.name}`,
+        ...(config.moduleDatabaseRoles ? { role: moduleRole(definition.schema) } : {}),
+      }),
+    ]),
+  );
+  closing('module databases', () => Promise.all([...moduleDatabases.values()].map((moduleDatabase) => moduleDatabase.close())));
+  const databaseOf = (module: string) => {
+    if (module === PLATFORM) return database.db;
+    const moduleDatabase = moduleDatabases.get(module);
+    if (!moduleDatabase) throw new Error(`module ${module} is not hosted by this process`);
+    return moduleDatabase.db;
+  };
+
+  const boss = new PgBoss({
+    connectionString: databaseUrl,
+    schema: 'pgboss',
+    max: 4,
+    application_name: 'shop:events',
+    useListenNotify: true,
+    superviseIntervalSeconds: config.events.superviseIntervalSeconds,
+    monitorIntervalSeconds: config.events.superviseIntervalSeconds,
+  });
+  boss.on('error', (error) => logger.error({ err: error }, 'event bus error'));
+  const bus = new EventBus({
+    boss,
+    databaseOf,
+    logger: logger.child({ component: 'events' }),
+    config: config.events,
+    catalog: definitions.flatMap((definition) => definition.publishes),
+  });
+  // Stops pg-boss too: running handlers get SHUTDOWN_TIMEOUT_MS to finish, before the pools close.
+  closing('event bus', () => bus.stop(config.shutdownTimeoutMs));
+  await boss.start();
+  if (config.moduleDatabaseRoles) {
+    await ensureModuleRoles(databaseUrl, definitions.map((definition) => definition.schema), 'pgboss');
+  }
+  return { database, rateLimitStore, rateLimiter: createRateLimiter(rateLimitStore), boss, bus, databaseOf };
+}
