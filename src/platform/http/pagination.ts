@@ -2,6 +2,7 @@
 // The cursor is opaque to clients: base64url of the last item's sort key.
 import { Type, type TSchema } from 'typebox';
 import { problem } from './problem.js';
+import { isUuid } from './uuid.js';
 
 export const PageQuery = Type.Object(
   {
@@ -28,14 +29,12 @@ export function decodeCursor(cursor: string | undefined): SortKey | null {
   if (cursor === undefined) return null;
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (typeof createdAt === 'string' && typeof id === 'string' && isStoredTimestamp(createdAt) && UUID.test(id)) return { createdAt, id };
+    if (typeof createdAt === 'string' && typeof id === 'string' && isStoredTimestamp(createdAt) && isUuid(id)) return { createdAt, id };
   } catch {
     // reported below
   }
   throw problem.badRequest('The cursor is invalid', [{ path: 'querystring.cursor', message: 'is not a cursor this API issued' }]);
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Only timestamps this API could have issued: ISO strings that round-trip, within years 1-9999.
 function isStoredTimestamp(value: string): boolean {

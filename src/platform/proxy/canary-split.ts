@@ -1,10 +1,12 @@
 // Canary release of a module hosted here and elsewhere: a share of the requests under its public
-// prefixes goes to the remote instances, the rest reaches the local routes. Decided in onRequest,
-// before the body is read, so a forwarded body is streamed to the instance untouched.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { forwardToRemote, refuseUnforwardablePath, type RemoteModuleTarget } from './forward-to-remote.js';
+// prefixes goes to the remote instances, the rest reaches the local routes. The side is chosen by
+// Fastify's router, with a constraint of the module's own: its local routes answer the side
+// 'local', its forwarding routes (http-proxy) the side 'remote', and the constraint's value is
+// derived once per request, as it is routed. So the choice is made before any hook or body parser
+// runs: a forwarded body is streamed to the instance untouched, a local one parsed as usual.
+import type { FastifyInstance } from 'fastify';
+import type { RemoteModuleTarget } from './forward-to-remote.js';
 import { forwardablePath } from './forwardable-path.js';
-import { forwardableBody } from './request-body.js';
 
 export interface CanarySplitOptions {
   prefixes: readonly string[];
@@ -15,30 +17,45 @@ export interface CanarySplitOptions {
   random: () => number;
 }
 
-/**
- * Must be installed before the module's routes are registered: Fastify copies a server's hooks
- * into a plugin scope when the scope is created, so routes of an earlier plugin never see it.
- */
-export function installCanarySplit(server: FastifyInstance, { prefixes, target, weight, random }: CanarySplitOptions): void {
-  server.addHook('onRequest', (request, reply, done) => {
-    const path = request.url.split('?')[0] ?? request.url;
-    if (!prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`))) return done();
-    // Refused before the dice are rolled: the same odd path gets the same answer from either side.
-    if (forwardablePath(request.url, prefixes) === null) {
-      refuseUnforwardablePath(request, reply);
-      return;
-    }
-    if (random() * 100 >= weight) return done();
-    // With every remote instance resting, the local routes can still serve: better than a 503.
-    if (!target.pool.hasAvailable()) return done();
-    // Nothing has read the body yet: hand reply-from the raw stream to pipe to the instance.
-    if (carriesBody(request)) request.body = forwardableBody(request.raw);
-    // done() is not called: the forwarded answer ends the request, the local route never runs.
-    forwardToRemote(request, reply, target);
-  });
-}
+type Side = 'local' | 'remote';
+type ConstraintStrategy = Parameters<FastifyInstance['addConstraintStrategy']>[0];
+type RouteHandler = Parameters<ReturnType<ConstraintStrategy['storage']>['set']>[1];
 
-function carriesBody(request: FastifyRequest): boolean {
-  const length = request.headers['content-length'];
-  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+/**
+ * Returns the constraint the forwarding routes must carry. Must be called before the module's
+ * routes are registered: Fastify copies a server's onRoute hooks into a plugin scope when the scope
+ * is created, so routes of an earlier plugin would stay unconstrained and always win.
+ */
+export function installCanarySplit(server: FastifyInstance, { prefixes, target, weight, random }: CanarySplitOptions): Record<string, Side> {
+  // The router compiles strategy names into code: keep it an identifier.
+  const name = `canary_${target.module.replace(/[^A-Za-z0-9_]/g, '_')}`;
+  const underPrefixes = (path: string) => prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+
+  const side = (url: string): Side => {
+    const path = url.split('?')[0] ?? url;
+    if (!underPrefixes(path)) return 'local';
+    // Refused before the dice are rolled: the forwarding routes answer an odd path 400, whichever
+    // side it would have gone to.
+    if (forwardablePath(url, prefixes) === null) return 'remote';
+    if (random() * 100 >= weight) return 'local';
+    // With every remote instance resting, the local routes can still serve: better than a 503.
+    return target.pool.hasAvailable() ? 'remote' : 'local';
+  };
+
+  server.addConstraintStrategy({
+    name,
+    // One handler per side at most, so a map is all the storage the router needs.
+    storage: () => {
+      const handlers = new Map<unknown, RouteHandler>();
+      return { get: (value: unknown) => handlers.get(value) ?? null, set: (value: unknown, handler: RouteHandler) => void handlers.set(value, handler) };
+    },
+    deriveConstraint: (request) => side(request.url ?? '/'),
+    // Routes without the constraint (every other module, /health, /docs) match either side.
+    mustMatchWhenDerived: false,
+  });
+  server.addHook('onRoute', (route) => {
+    if (!underPrefixes(route.url) || route.constraints?.[name] !== undefined) return;
+    route.constraints = { ...route.constraints, [name]: 'local' };
+  });
+  return { [name]: 'remote' };
 }

@@ -1,16 +1,19 @@
 // What a forwarded request tells the instance behind the gateway. End-to-end headers (authorization,
-// traceparent, content-type, …) pass through unchanged; reply-from drops Connection and what it
-// names, and rewrites Host. The hop-by-hop headers it keeps are dropped here: a credential meant for
-// a proxy (Proxy-Authorization) must not travel further. The gateway adds what the instance cannot know.
+// traceparent, content-type, …) pass through unchanged; reply-from (under http-proxy) drops
+// Connection and what it names, and rewrites Host. The hop-by-hop headers it keeps are dropped
+// here: a credential meant for a proxy (Proxy-Authorization) must not travel further. The gateway
+// adds what the instance cannot know.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { IncomingHttpHeaders as Http2IncomingHttpHeaders } from 'node:http2';
 import type { FastifyRequest } from 'fastify';
 
 type Headers = IncomingHttpHeaders | Http2IncomingHttpHeaders;
+/** What is read of the client's request; reply-from's hooks hand it over typed for any server. */
+type ClientRequest = Pick<FastifyRequest, 'id' | 'protocol' | 'host'> & { raw: { socket: { remoteAddress?: string | undefined } } };
 
 const HOP_BY_HOP = ['keep-alive', 'proxy-authorization', 'proxy-authenticate', 'proxy-connection', 'te', 'trailer', 'upgrade'];
 
-export function forwardedRequestHeaders(request: FastifyRequest, headers: Headers): Headers {
+export function forwardedRequestHeaders(request: ClientRequest, headers: Headers): Headers {
   const endToEnd = Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.includes(name)));
   return {
     ...endToEnd,
@@ -26,7 +29,7 @@ export function forwardedRequestHeaders(request: FastifyRequest, headers: Header
 }
 
 /** The answer carries the gateway's request id whatever the instance put there. */
-export function forwardedResponseHeaders(request: FastifyRequest, headers: Headers): Headers {
+export function forwardedResponseHeaders(request: ClientRequest, headers: Headers): Headers {
   return { ...headers, 'x-request-id': request.id };
 }
 

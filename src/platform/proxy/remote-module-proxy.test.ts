@@ -5,9 +5,11 @@ import net from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/support/free-port.js';
+import { registerDocs } from '../http/docs.js';
 import { installErrorHandling } from '../http/error-handler.js';
 import { requestIdFrom } from '../http/request-id.js';
-import { UNFORWARDABLE_PATH_DETAIL } from './forward-to-remote.js';
+import { UUID_PATTERN } from '../http/uuid.js';
+import { UNFORWARDABLE_PATH_DETAIL } from './forwarding-routes.js';
 import { registerRemoteModuleProxy, type RemoteModuleProxyOptions } from './remote-module-proxy.js';
 
 interface Received {
@@ -265,7 +267,7 @@ describe('remote module proxy', () => {
       const response = await gateway.inject({ method: 'GET', url: '/api/v1/users/me', headers: { 'x-request-id': 'not a valid id!' } });
 
       const sent = users.received[0]!.headers['x-request-id'];
-      expect(sent).toMatch(/^[0-9a-f-]{36}$/);
+      expect(sent).toMatch(UUID_PATTERN);
       expect(response.headers['x-request-id']).toBe(sent);
     });
 
@@ -289,6 +291,20 @@ describe('remote module proxy', () => {
         expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
       }
       expect(users.received).toEqual([]);
+    });
+
+    it('leaves its catch-all routes out of the API docs, hosted elsewhere or as a canary', async () => {
+      for (const hostedLocally of [false, true]) {
+        const server = Fastify();
+        servers.push(server);
+        await registerDocs(server);
+        await registerRemoteModuleProxy(server, { module: 'users', prefixes: USERS_PREFIXES, urls: ['http://127.0.0.1:1'], weight: 50, hostedLocally });
+        if (hostedLocally) server.get('/api/v1/users/me', { schema: { summary: 'the signed-in user' } }, async () => ({}));
+        await server.ready();
+
+        const { paths } = (await server.inject({ url: '/docs/json' })).json() as { paths: Record<string, unknown> };
+        expect(Object.keys(paths), `hostedLocally: ${hostedLocally}`).toEqual(hostedLocally ? ['/api/v1/users/me'] : []);
+      }
     });
 
     it('refuses to be configured with an internal prefix', async () => {
@@ -515,6 +531,19 @@ describe('remote module proxy', () => {
 
       expect(toRemote.json()).toMatchObject({ upstream: 'remote', body: { email: 'r@example.com' } });
       expect(toLocal.json()).toMatchObject({ upstream: 'local', body: { email: 'l@example.com' } });
+    });
+
+    it('answers HEAD on either side: forwarded, or by the HEAD route Fastify adds to a local GET', async () => {
+      const remote = await startUpstream('remote');
+      const rolls = [0, 0.99];
+      const gateway = await startGateway({ urls: [remote.url], hostedLocally: true, weight: 50, random: () => rolls.shift()! }, localRoutes);
+
+      const toRemote = await gateway.inject({ method: 'HEAD', url: '/api/v1/users/me' });
+      const toLocal = await gateway.inject({ method: 'HEAD', url: '/api/v1/users/me' });
+
+      expect([toRemote.statusCode, toRemote.headers['x-upstream']]).toEqual([200, 'remote']);
+      expect([toLocal.statusCode, toLocal.headers['x-upstream']]).toEqual([200, undefined]);
+      expect(remote.received.map(({ method, url }) => `${method} ${url}`)).toEqual(['HEAD /api/v1/users/me']);
     });
 
     it('falls back to the local routes while every remote instance is resting', async () => {

@@ -2,11 +2,11 @@
 // it does not host by forwarding them to the module's instances (REMOTE_MODULES), and can send a
 // share of a module it does host to remote instances (a canary). Only public prefixes are ever
 // forwarded: /internal routes are for processes that hold a service token, not for the world.
+// The forwarding itself is @fastify/http-proxy's (forwarding-routes.ts).
 import type { FastifyInstance } from 'fastify';
 import { installCanarySplit } from './canary-split.js';
 import type { RemoteModuleTarget } from './forward-to-remote.js';
 import { registerForwardingRoutes } from './forwarding-routes.js';
-import { ensureProxyTransport } from './proxy-transport.js';
 import { UpstreamPool } from './upstream-pool.js';
 
 export const DEFAULT_UPSTREAM_TIMEOUT_MS = 10_000;
@@ -44,7 +44,6 @@ export async function registerRemoteModuleProxy(server: FastifyInstance, options
   if (options.hostedLocally && options.weight !== null) checkWeight(options.module, options.weight);
   if (options.hostedLocally && (options.weight === null || options.weight === 0)) return;
 
-  await ensureProxyTransport(server);
   const target: RemoteModuleTarget = {
     module: options.module,
     prefixes,
@@ -55,11 +54,10 @@ export async function registerRemoteModuleProxy(server: FastifyInstance, options
     timeoutMs: options.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS,
   };
 
-  if (options.hostedLocally) {
-    installCanarySplit(server, { prefixes, target, weight: options.weight ?? 0, random: options.random ?? Math.random });
-  } else {
-    await registerForwardingRoutes(server, prefixes, target);
-  }
+  const constraints = options.hostedLocally
+    ? installCanarySplit(server, { prefixes, target, weight: options.weight ?? 0, random: options.random ?? Math.random })
+    : {};
+  await registerForwardingRoutes(server, target, constraints);
 }
 
 // A prefix is a path without a trailing slash, and never an internal one: forwarding /internal

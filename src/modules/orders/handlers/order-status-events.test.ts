@@ -1,36 +1,35 @@
 // The order status machine as the events drive it: products.stock-reserved/-rejected and
 // payments.payment-succeeded/-refunded are published from the test exactly as those modules would,
-// and orders.* events are caught by a probe module. Products and payments are stand-ins without
-// behaviour of their own, so nothing else moves these orders. Refused transitions are logged and dropped: the
-// event counts as handled (it lands in the inbox) and the order stays as it was.
+// and orders.* events are seen by the harness's probe module. Products and payments do not run
+// (only their contract and their events stand in), so nothing else moves these orders. Refused
+// transitions are logged and dropped: the event counts as handled (it lands in the inbox) and the
+// order stays as it was.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eventProbe } from '../../../../test/support/event-probe.js';
+import { startModuleTest, type Scenario } from '../../../../test/support/module-test.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
-import { waitFor } from '../../../../test/support/wait-for.js';
+import { registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
 import { deadLettered, publishUnchecked } from '../../../../test/support/unchecked-events.js';
-import type { EventDefinition } from '../../../platform/events/event-definition.js';
 import { PaymentsEvents } from '../../payments/api.js';
 import { ProductsEvents } from '../../products/api.js';
-import { fakeCatalog, ordersTestModules, placeOrderAs, shippingAddress } from '../orders.test-support.js';
+import { OrdersEvents } from '../api.js';
+import { fakeCatalog, placeOrderAs, shippingAddress } from '../orders.test-support.js';
 
 describe('order status events', () => {
-  const probe = eventProbe('orders', 'orders_events_probe');
-  const received = probe.received;
   const catalog = fakeCatalog();
   const product = catalog.add({ priceCents: 1250, currency: 'USD' });
 
+  let scenario: Scenario;
   let app: TestApp;
   let client: Injector;
   let admin: { authorization: string };
   let customer: TestUser;
   beforeAll(async () => {
-    const databaseUrl = await probe.createDatabase();
-    ({ app, client, admin } = await startAppWithAdmin({ databaseUrl, ...ordersTestModules(catalog, [probe.definition]), captureLogs: true }));
+    scenario = await startModuleTest('orders', { alongside: ['users'], standIns: [catalog.standIn], captureLogs: true });
+    ({ app, client, admin } = scenario);
   });
-  afterAll(() => app.close());
+  afterAll(() => scenario.close());
   beforeEach(async () => {
     customer = await registerAndLogin(client);
   });
@@ -38,38 +37,23 @@ describe('order status events', () => {
   const placeOrder = (quantity = 2) =>
     placeOrderAs<{ id: string; totalCents: number; currency: string; updatedAt: string }>(client, customer, [{ productId: product.id, quantity }]);
 
-  const handledCount = async (subscription: string) =>
-    Number((await query<{ count: string }>(app.databaseUrl, 'select count(*) from orders.inbox where subscription = $1', [subscription]))[0]!.count);
-
-  /** Publishes as the upstream module would (in the event's version) and waits until the orders subscription has handled it. */
-  async function deliver(event: EventDefinition, data: Record<string, unknown>): Promise<void> {
-    const subscription = `orders.${event.type.split('.')[1]}`;
-    const before = await handledCount(subscription);
-    await publishUnchecked(app, event, data);
-    await waitFor(async () => (await handledCount(subscription)) > before, { what: `${subscription} to handle ${event.type}` });
-  }
+  /** Waits until the orders subscriptions have handled the event being published. */
+  const deliver = async (publishing: Promise<string>) => scenario.handled(await publishing);
 
   const statusOf = async (orderId: string) =>
     (await query<{ status: string }>(app.databaseUrl, 'select status from orders.orders where id = $1', [orderId]))[0]?.status;
 
-  // Counted in the job queue, so an event published but not yet delivered to the probe counts too.
-  const publishedCount = async (type: string, orderId: string) =>
-    Number(
-      (
-        await query<{ count: string }>(
-          app.databaseUrl,
-          `select count(*) from pgboss.job where name = $1 and data->>'type' = $2 and data->'data'->>'orderId' = $3`,
-          [probe.queue, type, orderId],
-        )
-      )[0]!.count,
-    );
+  // Counted in the outbox, so an event published but not yet delivered counts too.
+  const publishedCount = async (event: typeof OrdersEvents.orderPaid | typeof OrdersEvents.orderCancelled, orderId: string) =>
+    (await scenario.publishedSoFar(event, (data) => data.orderId === orderId)).length;
 
-  const reserve = (orderId: string) => deliver(ProductsEvents.stockReserved, { orderId, lines: [{ productId: product.id, quantity: 2 }] });
-  const reject = (orderId: string) => deliver(ProductsEvents.stockRejected, { orderId, reason: 'insufficient_stock', lines: [{ productId: product.id, requested: 2, available: 1 }] });
+  const reserve = (orderId: string) => deliver(scenario.publish(ProductsEvents.stockReserved, { orderId, lines: [{ productId: product.id, quantity: 2 }] }));
+  const reject = (orderId: string) =>
+    deliver(scenario.publish(ProductsEvents.stockRejected, { orderId, reason: 'insufficient_stock', lines: [{ productId: product.id, requested: 2, available: 1 }] }));
   const paymentSucceeded = (order: { id: string; totalCents: number; currency: string }, paymentId = randomUUID()) =>
-    deliver(PaymentsEvents.paymentSucceeded, { paymentId, orderId: order.id, amount: { cents: order.totalCents, currency: order.currency } });
+    deliver(scenario.publish(PaymentsEvents.paymentSucceeded, { paymentId, orderId: order.id, amount: { cents: order.totalCents, currency: order.currency } }));
   const refunded = (orderId: string, fullyRefunded: boolean) =>
-    deliver(PaymentsEvents.paymentRefunded, { paymentId: randomUUID(), orderId, refundId: randomUUID(), amountCents: 100, fullyRefunded });
+    deliver(scenario.publish(PaymentsEvents.paymentRefunded, { paymentId: randomUUID(), orderId, refundId: randomUUID(), amountCents: 100, fullyRefunded }));
   const cancel = (orderId: string) => client.inject({ method: 'POST', url: `/api/v1/orders/${orderId}/cancel`, headers: customer.auth });
   const refusalLogged = (orderId: string) => app.logs.some((line) => line.includes('order transition refused') && line.includes(orderId));
 
@@ -102,7 +86,7 @@ describe('order status events', () => {
       const paymentId = randomUUID();
       await paymentSucceeded(order, paymentId);
       expect(await statusOf(order.id)).toBe('paid');
-      const event = await waitFor(async () => received.find((candidate) => candidate.type === 'orders.order-paid' && (candidate.data as { orderId: string }).orderId === order.id), { what: 'orders.order-paid' });
+      const event = await scenario.published(OrdersEvents.orderPaid, (data) => data.orderId === order.id);
       expect(event).toMatchObject({ type: 'orders.order-paid', source: 'orders', version: 1 });
       expect(event.data).toEqual({ orderId: order.id, paymentId });
     });
@@ -138,7 +122,7 @@ describe('order status events', () => {
       await paymentSucceeded(order, paymentId);
       await paymentSucceeded(order, paymentId);
       expect(await statusOf(order.id)).toBe('paid');
-      expect(await publishedCount('orders.order-paid', order.id)).toBe(1);
+      expect(await publishedCount(OrdersEvents.orderPaid, order.id)).toBe(1);
     });
 
     it('keeps rejected when stock-rejected arrives twice', async () => {
@@ -161,7 +145,7 @@ describe('order status events', () => {
       const order = await placeOrder();
       await paymentSucceeded(order);
       expect(await statusOf(order.id)).toBe('pending');
-      expect(await publishedCount('orders.order-paid', order.id)).toBe(0);
+      expect(await publishedCount(OrdersEvents.orderPaid, order.id)).toBe(0);
       expect(refusalLogged(order.id)).toBe(true);
       await reserve(order.id);
       expect(await statusOf(order.id)).toBe('awaiting_payment');
@@ -193,7 +177,7 @@ describe('order status events', () => {
       await reserve(order.id);
       await paymentSucceeded(order);
       expect(await statusOf(order.id)).toBe('paid');
-      expect(await publishedCount('orders.order-paid', order.id)).toBe(1);
+      expect(await publishedCount(OrdersEvents.orderPaid, order.id)).toBe(1);
     });
 
     it('ignores stock-reserved for an order already cancelled', async () => {
@@ -209,7 +193,7 @@ describe('order status events', () => {
       expect((await cancel(order.id)).statusCode).toBe(200);
       await paymentSucceeded(order);
       expect(await statusOf(order.id)).toBe('cancelled');
-      expect(await publishedCount('orders.order-paid', order.id)).toBe(0);
+      expect(await publishedCount(OrdersEvents.orderPaid, order.id)).toBe(0);
     });
   });
 
@@ -217,8 +201,9 @@ describe('order status events', () => {
     it('handles them without failing (no retry, no dead letter) and logs them', async () => {
       const orderId = randomUUID();
       await reserve(orderId);
-      // Version 1, as stored by a payments module from before v2: the handler reads it as v2.
-      await deliver(PaymentsEvents.paymentSucceededV1, { paymentId: randomUUID(), orderId, amountCents: 100, currency: 'USD' });
+      // Version 1, as stored by a payments module from before v2 (today's publisher publishes v2
+      // only, so it is written straight to the queue): the handler reads it as v2.
+      await deliver(publishUnchecked(app, PaymentsEvents.paymentSucceededV1, { paymentId: randomUUID(), orderId, amountCents: 100, currency: 'USD' }));
       const jobs = await query<{ state: string }>(
         app.databaseUrl,
         `select state from pgboss.job where name in ('orders.stock-reserved', 'orders.payment-succeeded') and data->'data'->>'orderId' = $1`,
@@ -248,7 +233,7 @@ describe('order status events', () => {
   describe('events the orders module publishes', () => {
     it('publishes orders.order-placed with the order’s lines, total and currency', async () => {
       const order = await placeOrder(3);
-      const event = await waitFor(async () => received.find((candidate) => candidate.type === 'orders.order-placed' && (candidate.data as { orderId: string }).orderId === order.id), { what: 'orders.order-placed' });
+      const event = await scenario.published(OrdersEvents.orderPlaced, (data) => data.orderId === order.id);
       expect(event).toMatchObject({ type: 'orders.order-placed', source: 'orders', version: 1 });
       expect(event.data).toEqual({
         orderId: order.id,
@@ -266,7 +251,7 @@ describe('order status events', () => {
       const order = await placeOrder();
       await prepare(order.id);
       expect((await cancel(order.id)).statusCode).toBe(200);
-      const event = await waitFor(async () => received.find((candidate) => candidate.type === 'orders.order-cancelled' && (candidate.data as { orderId: string }).orderId === order.id), { what: 'orders.order-cancelled' });
+      const event = await scenario.published(OrdersEvents.orderCancelled, (data) => data.orderId === order.id);
       expect(event.data).toEqual({ orderId: order.id, customerId: customer.id, previousStatus, reason: 'requested' });
     });
 
@@ -274,18 +259,14 @@ describe('order status events', () => {
       const refused = await client.inject({ method: 'POST', url: '/api/v1/orders', headers: customer.auth, payload: { items: [{ productId: randomUUID(), quantity: 1 }], shippingAddress: shippingAddress() } });
       expect(refused.statusCode).toBe(422);
       const placed = await placeOrder();
-      const events = await query<{ orderId: string }>(
-        app.databaseUrl,
-        `select data->'data'->>'orderId' as "orderId" from pgboss.job where name = $1 and data->>'type' = 'orders.order-placed' and data->'data'->>'customerId' = $2`,
-        [probe.queue, customer.id],
-      );
-      expect(events).toEqual([{ orderId: placed.id }]);
+      const events = await scenario.publishedSoFar(OrdersEvents.orderPlaced, (data) => data.customerId === customer.id);
+      expect(events.map((event) => event.data.orderId)).toEqual([placed.id]);
     });
 
     it('publishes no orders.order-cancelled when the cancel is refused', async () => {
       const order = await paidOrder();
       expect((await cancel(order.id)).statusCode).toBe(409);
-      expect(await publishedCount('orders.order-cancelled', order.id)).toBe(0);
+      expect(await publishedCount(OrdersEvents.orderCancelled, order.id)).toBe(0);
     });
   });
 

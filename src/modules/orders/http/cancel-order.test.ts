@@ -5,13 +5,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
-import { waitFor } from '../../../../test/support/wait-for.js';
-import type { EventDefinition } from '../../../platform/events/event-definition.js';
+import { startModuleTest, type Scenario } from '../../../../test/support/module-test.js';
+import { expectProblem, registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
 import { PaymentsEvents } from '../../payments/api.js';
 import { ProductsEvents } from '../../products/api.js';
-import { publishUnchecked } from '../../../../test/support/unchecked-events.js';
-import { fakeCatalog, ordersTestModules, placeOrderAs } from '../orders.test-support.js';
+import { fakeCatalog, placeOrderAs } from '../orders.test-support.js';
 
 type Auth = { authorization: string };
 type Order = { id: string; status: string; totalCents: number; currency: string; updatedAt: string };
@@ -19,12 +17,16 @@ type Order = { id: string; status: string; totalCents: number; currency: string;
 describe('POST /api/v1/orders/:id/cancel', () => {
   const catalog = fakeCatalog();
   const product = catalog.add();
+  let scenario: Scenario;
   let app: TestApp;
   let client: Injector;
   let admin: Auth;
   let customer: TestUser;
-  beforeAll(async () => ({ app, client, admin } = await startAppWithAdmin(ordersTestModules(catalog))));
-  afterAll(() => app.close());
+  beforeAll(async () => {
+    scenario = await startModuleTest('orders', { alongside: ['users'], standIns: [catalog.standIn] });
+    ({ app, client, admin } = scenario);
+  });
+  afterAll(() => scenario.close());
   beforeEach(async () => {
     customer = await registerAndLogin(client);
   });
@@ -32,17 +34,31 @@ describe('POST /api/v1/orders/:id/cancel', () => {
   const placeOrder = () => placeOrderAs<Order>(client, customer, [{ productId: product.id, quantity: 1 }]);
   const cancel = (id: string, auth: Auth = customer.auth) => client.inject({ method: 'POST', url: `/api/v1/orders/${id}/cancel`, headers: auth });
   const statusOf = async (id: string) => (await query<{ status: string }>(app.databaseUrl, 'select status from orders.orders where id = $1', [id]))[0]?.status;
-  const reachStatus = async (order: Order, event: EventDefinition, data: Record<string, unknown>, status: string) => {
-    await publishUnchecked(app, event, { orderId: order.id, ...data });
-    await waitFor(async () => (await statusOf(order.id)) === status, { what: `order ${order.id} ${status}` });
+  /** Publishes an upstream event (as products or payments would) and waits until the order has the status. */
+  const reachStatus = async (order: Order, publishing: Promise<string>, status: string) => {
+    await publishing;
+    await scenario.eventually(async () => (await statusOf(order.id)) === status, { what: `order ${order.id} ${status}` });
   };
-  const reserved = (order: Order) => reachStatus(order, ProductsEvents.stockReserved, { lines: [{ productId: product.id, quantity: 1 }] }, 'awaiting_payment');
+  const reserved = (order: Order) =>
+    reachStatus(order, scenario.publish(ProductsEvents.stockReserved, { orderId: order.id, lines: [{ productId: product.id, quantity: 1 }] }), 'awaiting_payment');
   const rejected = (order: Order) =>
-    reachStatus(order, ProductsEvents.stockRejected, { reason: 'insufficient_stock', lines: [{ productId: product.id, requested: 1, available: 0 }] }, 'rejected');
+    reachStatus(
+      order,
+      scenario.publish(ProductsEvents.stockRejected, { orderId: order.id, reason: 'insufficient_stock', lines: [{ productId: product.id, requested: 1, available: 0 }] }),
+      'rejected',
+    );
   const paid = (order: Order) =>
-    reachStatus(order, PaymentsEvents.paymentSucceeded, { paymentId: randomUUID(), amount: { cents: order.totalCents, currency: order.currency } }, 'paid');
+    reachStatus(
+      order,
+      scenario.publish(PaymentsEvents.paymentSucceeded, { paymentId: randomUUID(), orderId: order.id, amount: { cents: order.totalCents, currency: order.currency } }),
+      'paid',
+    );
   const refunded = (order: Order) =>
-    reachStatus(order, PaymentsEvents.paymentRefunded, { paymentId: randomUUID(), refundId: randomUUID(), amountCents: order.totalCents, fullyRefunded: true }, 'refunded');
+    reachStatus(
+      order,
+      scenario.publish(PaymentsEvents.paymentRefunded, { paymentId: randomUUID(), orderId: order.id, refundId: randomUUID(), amountCents: order.totalCents, fullyRefunded: true }),
+      'refunded',
+    );
 
   describe('in the states that allow it', () => {
     it('cancels a pending order and answers 200 with it', async () => {

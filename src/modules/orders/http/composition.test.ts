@@ -3,13 +3,15 @@
 // 200, the missing part null and the module named in `degraded`; the customer then comes from the
 // orders module's own copy of usernames, fed by users.user-registered and users.user-updated.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { UsersApi } from '../../users/api.js';
+import { UsersContract } from '../../users/api.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { ADMIN_ENV, newUserInput, registerAndLogin, startAppWithAdmin, startGuardedApp, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { startModuleTest } from '../../../../test/support/module-test.js';
+import { standIn } from '../../../../test/support/stand-in.js';
+import { newUserInput, registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
 import { waitFor } from '../../../../test/support/wait-for.js';
 import { CONTRACT_DEADLINE_MS } from '../contract-call.js';
-import { fakeCatalog, ordersTestModules, placeOrderAs, type FakeCatalog } from '../orders.test-support.js';
+import { fakeCatalog, placeOrderAs, type FakeCatalog } from '../orders.test-support.js';
 
 type Auth = { authorization: string };
 
@@ -27,7 +29,7 @@ describe('order composition when products cannot answer', () => {
   let client: Injector;
   let admin: Auth;
   let customer: TestUser;
-  beforeAll(async () => ({ app, client, admin } = await startAppWithAdmin(ordersTestModules(catalog))));
+  beforeAll(async () => ({ app, client, admin } = await startModuleTest('orders', { alongside: ['users'], standIns: [catalog.standIn] })));
   afterAll(() => app.close());
   beforeEach(async () => {
     catalog.mode = 'answering';
@@ -96,18 +98,19 @@ describe('order composition when users cannot answer', () => {
   const users = {
     mode: 'failing' as 'answering' | 'failing',
     calls: 0,
-    api: {
+    // Users is hosted for real (registration, sign-in, its events); only its contract is stood in.
+    standIn: standIn(UsersContract, {
       getPublicProfiles: async () => {
         users.calls += 1;
         if (users.mode === 'failing') throw new Error('users is down');
         return [];
       },
-    } satisfies UsersApi,
+    }),
   };
   let app: TestApp;
   let client: Injector;
   let customer: TestUser;
-  beforeAll(async () => ({ app, client } = await startGuardedApp({ env: ADMIN_ENV, ...ordersTestModules(catalog), contracts: { users: users.api } })));
+  beforeAll(async () => ({ app, client } = await startModuleTest('orders', { alongside: ['users'], standIns: [catalog.standIn, users.standIn] })));
   afterAll(() => app.close());
   beforeEach(async () => {
     catalog.mode = 'answering';

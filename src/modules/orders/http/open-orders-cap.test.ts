@@ -4,8 +4,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
-import { fakeCatalog, ordersTestModules, placeOrderAs, shippingAddress } from '../orders.test-support.js';
+import { startModuleTest } from '../../../../test/support/module-test.js';
+import { expectProblem, registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { fakeCatalog, placeOrderAs, shippingAddress } from '../orders.test-support.js';
 
 const CAP = 5;
 
@@ -15,7 +16,7 @@ describe('the open-orders cap', () => {
   let app: TestApp;
   let client: Injector;
   let customer: TestUser;
-  beforeAll(async () => ({ app, client } = await startAppWithAdmin({ env: { MAX_OPEN_ORDERS_PER_CUSTOMER: String(CAP) }, ...ordersTestModules(catalog) })));
+  beforeAll(async () => ({ app, client } = await startModuleTest('orders', { alongside: ['users'], standIns: [catalog.standIn], env: { MAX_OPEN_ORDERS_PER_CUSTOMER: String(CAP) } })));
   afterAll(() => app.close());
   beforeEach(async () => {
     customer = await registerAndLogin(client);
@@ -66,7 +67,7 @@ describe('the open-orders cap set to 0', () => {
   const product = catalog.add();
   let app: TestApp;
   let client: Injector;
-  beforeAll(async () => ({ app, client } = await startAppWithAdmin({ env: { MAX_OPEN_ORDERS_PER_CUSTOMER: '0' }, ...ordersTestModules(catalog) })));
+  beforeAll(async () => ({ app, client } = await startModuleTest('orders', { alongside: ['users'], standIns: [catalog.standIn], env: { MAX_OPEN_ORDERS_PER_CUSTOMER: '0' } })));
   afterAll(() => app.close());
 
   it('sets no limit', async () => {

@@ -1,12 +1,15 @@
 // POST /api/v1/orders: a customer places an order; prices come from the catalog (ProductsApi),
-// never from the client. Users and orders are real; a stand-in products module answers from an
-// in-memory catalog, so no stock handling moves these orders.
+// never from the client. Users and orders are real; a stand-in for the products contract answers
+// from an in-memory catalog, and products itself does not run, so no stock handling moves these
+// orders.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
-import { fakeCatalog, ordersTestModules, shippingAddress as address, UUID } from '../orders.test-support.js';
+import { startModuleTest } from '../../../../test/support/module-test.js';
+import { expectProblem, registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { UUID_PATTERN as UUID } from '../../../platform/http/uuid.js';
+import { fakeCatalog, shippingAddress as address } from '../orders.test-support.js';
 
 describe('POST /api/v1/orders', () => {
   const catalog = fakeCatalog();
@@ -14,7 +17,7 @@ describe('POST /api/v1/orders', () => {
   let client: Injector;
   let admin: { authorization: string };
   let customer: TestUser;
-  beforeAll(async () => ({ app, client, admin } = await startAppWithAdmin(ordersTestModules(catalog))));
+  beforeAll(async () => ({ app, client, admin } = await startModuleTest('orders', { alongside: ['users'], standIns: [catalog.standIn] })));
   afterAll(() => app.close());
   beforeEach(async () => {
     catalog.mode = 'answering';

@@ -3,8 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../../test/support/test-app.js';
-import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
-import { fakeCatalog, ordersTestModules, placeOrderAs, shippingAddress, UUID } from '../orders.test-support.js';
+import { startModuleTest } from '../../../../test/support/module-test.js';
+import { expectProblem, registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { UUID_PATTERN as UUID } from '../../../platform/http/uuid.js';
+import { fakeCatalog, placeOrderAs, shippingAddress } from '../orders.test-support.js';
 
 type Auth = { authorization: string };
 type OrderView = { id: string; customerId: string; status: string; createdAt: string; items: Array<{ productId: string }> };
@@ -15,7 +17,7 @@ describe('reading orders', () => {
   let client: Injector;
   let admin: Auth;
   // Paging needs more open orders of one customer than the default cap allows.
-  beforeAll(async () => ({ app, client, admin } = await startAppWithAdmin({ env: { MAX_OPEN_ORDERS_PER_CUSTOMER: '100' }, ...ordersTestModules(catalog) })));
+  beforeAll(async () => ({ app, client, admin } = await startModuleTest('orders', { alongside: ['users'], standIns: [catalog.standIn], env: { MAX_OPEN_ORDERS_PER_CUSTOMER: '100' } })));
   afterAll(() => app.close());
 
   async function placeOrders(customer: TestUser, count: number): Promise<OrderView[]> {

@@ -4,16 +4,17 @@
 // the retry asks for the same refund again (the gateway deduplicates on its reference).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_MODULES } from '../../../module-registry.js';
 import { OrdersEvents, type OrderCancelled } from '../../orders/api.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { startModuleTest, type Scenario } from '../../../../test/support/module-test.js';
+import { registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
 import { waitFor } from '../../../../test/support/wait-for.js';
 import type { CardGateway, RefundRequest } from '../domain/card-gateway.js';
 import { createSimulatedCardGateway } from '../domain/simulated-card-gateway.js';
+import { PaymentsEvents } from '../api.js';
 import { createPaymentsModule } from '../module.js';
-import { placePayableOrder, publishUpstream, untilPayableOrder } from '../payments.test-support.js';
+import { placePayableOrder, untilPayableOrder } from '../payments.test-support.js';
 
 const card = { number: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 1, cvc: '123' };
 
@@ -28,17 +29,18 @@ describe('a cancelled order that was already paid', () => {
       if (gateway.down) throw new Error('connect ECONNREFUSED gateway.example:443');
     },
   } satisfies CardGateway & Record<string, unknown>;
+  let scenario: Scenario;
   let app: TestApp;
   let client: Injector;
   let admin: { authorization: string };
   beforeAll(async () => {
-    const definitions = ALL_MODULES.map((definition) => (definition.name === 'payments' ? createPaymentsModule({ gateway: () => gateway }) : definition));
-    ({ app, client, admin } = await startAppWithAdmin({ definitions, hostedModules: ['users', 'payments'] }));
+    scenario = await startModuleTest(createPaymentsModule({ gateway: () => gateway }), { alongside: ['users'] });
+    ({ app, client, admin } = scenario);
   });
-  afterAll(() => app.close());
+  afterAll(() => scenario.close());
 
   async function paidOrder(user: TestUser): Promise<{ orderId: string; paymentId: string }> {
-    const orderId = await placePayableOrder(app, user.id);
+    const orderId = await placePayableOrder(scenario, user.id);
     const response = await client.inject({ method: 'POST', url: '/api/v1/payments', headers: { ...user.auth, 'idempotency-key': randomUUID() }, payload: { orderId, card } });
     expect(response.statusCode, response.body).toBe(201);
     return { orderId, paymentId: response.json().id };
@@ -47,13 +49,11 @@ describe('a cancelled order that was already paid', () => {
   const listed = async (user: TestUser, orderId: string) =>
     (await client.inject({ url: `/api/v1/payments?orderId=${orderId}`, headers: user.auth })).json().items as Array<{ status: string }>;
   const refundRows = (paymentId: string) => query<{ id: string; amount_cents: string }>(app.databaseUrl, 'select id, amount_cents from payments.refunds where payment_id = $1', [paymentId]);
-  const refundedEvents = (orderId: string) =>
-    query(app.databaseUrl, `select 1 from pgboss.job where name like '%payment-refunded%' and data->'data'->>'orderId' = $1 and name not like 'payments.%'`, [orderId]);
 
   it('refunds the payment in full and shows it refunded to the customer', async () => {
     const user = await registerAndLogin(client);
     const { orderId, paymentId } = await paidOrder(user);
-    await publishUpstream(app, OrdersEvents.orderCancelled, cancelled(orderId, user.id));
+    await scenario.publish(OrdersEvents.orderCancelled, cancelled(orderId, user.id));
     await untilPayableOrder(app, orderId, 'cancelled');
     await waitFor(async () => (await listed(user, orderId))[0]?.status === 'refunded', { what: 'the payment to be refunded' });
     expect(await refundRows(paymentId)).toEqual([{ id: expect.any(String), amount_cents: '2500' }]);
@@ -66,7 +66,7 @@ describe('a cancelled order that was already paid', () => {
     const user = await registerAndLogin(client);
     const { orderId, paymentId } = await paidOrder(user);
     expect((await client.inject({ method: 'POST', url: `/api/v1/payments/${paymentId}/refunds`, headers: admin, payload: { amountCents: 1000 } })).statusCode).toBe(201);
-    await publishUpstream(app, OrdersEvents.orderCancelled, cancelled(orderId, user.id));
+    await scenario.publish(OrdersEvents.orderCancelled, cancelled(orderId, user.id));
     await waitFor(async () => (await listed(user, orderId))[0]?.status === 'refunded', { what: 'the payment to be refunded' });
     expect((await refundRows(paymentId)).map((row) => row.amount_cents).sort()).toEqual(['1000', '1500']);
   });
@@ -75,7 +75,7 @@ describe('a cancelled order that was already paid', () => {
     const user = await registerAndLogin(client);
     const { orderId, paymentId } = await paidOrder(user);
     gateway.down = true;
-    const eventId = await publishUpstream(app, OrdersEvents.orderCancelled, cancelled(orderId, user.id));
+    const eventId = await scenario.publish(OrdersEvents.orderCancelled, cancelled(orderId, user.id));
     await waitFor(async () => gateway.refunds.filter((request) => request.paymentReference === paymentId).length >= 2, { what: 'the refund to be retried' });
     expect(await refundRows(paymentId)).toEqual([]);
     gateway.down = false;
@@ -84,6 +84,6 @@ describe('a cancelled order that was already paid', () => {
     const references = new Set(gateway.refunds.filter((request) => request.paymentReference === paymentId).map((request) => request.reference));
     expect([...references]).toEqual([(await refundRows(paymentId))[0]!.id]);
     expect((await listed(user, orderId))[0]?.status).toBe('refunded');
-    await waitFor(async () => (await refundedEvents(orderId)).length > 0, { what: 'payments.payment-refunded to be published' });
+    await scenario.published(PaymentsEvents.paymentRefunded, (data) => data.orderId === orderId);
   });
 });

@@ -6,21 +6,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventDefinition } from '../../../platform/events/event-definition.js';
 import { OrdersEvents, type OrderCancelled, type OrderPaid, type OrderPlaced } from '../../orders/api.js';
 import { ProductsEvents, type StockRejected, type StockReserved } from '../../products/api.js';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import { startModuleTest, type Scenario } from '../../../../test/support/module-test.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
 import { waitFor } from '../../../../test/support/wait-for.js';
-import { placePayableOrder, publishUpstream, untilPayableOrder } from '../payments.test-support.js';
+import { placePayableOrder, untilPayableOrder } from '../payments.test-support.js';
 
 type Replica = { customer_id: string; total_cents: string; currency: string; status: string };
 /** An event as a test case names it: its type and its data for an order. */
 type EventCase = [name: string, status: string, event: EventDefinition, data: (orderId: string) => unknown];
 
 describe('payable orders', () => {
+  let scenario: Scenario;
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ hostedModules: ['payments'] });
+    scenario = await startModuleTest('payments');
+    app = scenario.app;
   });
-  afterAll(() => app.close());
+  afterAll(() => scenario.close());
 
   const replica = async (orderId: string) =>
     (await query<Replica>(app.databaseUrl, 'select customer_id, total_cents, currency, status from payments.payable_orders where order_id = $1', [orderId]))[0];
@@ -40,44 +43,44 @@ describe('payable orders', () => {
   const cancelled = (orderId: string, previousStatus: OrderCancelled['previousStatus']): OrderCancelled => ({ orderId, customerId: randomUUID(), previousStatus });
   const paid = (orderId: string): OrderPaid => ({ orderId, paymentId: randomUUID() });
 
-  const orderIn = (status: 'pending' | 'awaiting_payment') => placePayableOrder(app, randomUUID(), { reserve: status === 'awaiting_payment' });
+  const orderIn = (status: 'pending' | 'awaiting_payment') => placePayableOrder(scenario, randomUUID(), { reserve: status === 'awaiting_payment' });
 
   it('records a placed order as pending with its customer, total and currency', async () => {
     const orderId = randomUUID();
     const customerId = randomUUID();
-    await untilHandled(await publishUpstream(app, OrdersEvents.orderPlaced, placed(orderId, customerId, 12345, 'EUR')));
+    await untilHandled(await scenario.publish(OrdersEvents.orderPlaced, placed(orderId, customerId, 12345, 'EUR')));
     expect(await replica(orderId)).toEqual({ customer_id: customerId, total_cents: '12345', currency: 'EUR', status: 'pending' });
   });
 
   it('keeps the first copy when orders.order-placed for the same order arrives again', async () => {
     const orderId = randomUUID();
     const customerId = randomUUID();
-    await untilHandled(await publishUpstream(app, OrdersEvents.orderPlaced, placed(orderId, customerId, 2500)));
-    await untilHandled(await publishUpstream(app, OrdersEvents.orderPlaced, placed(orderId, randomUUID(), 1)));
+    await untilHandled(await scenario.publish(OrdersEvents.orderPlaced, placed(orderId, customerId, 2500)));
+    await untilHandled(await scenario.publish(OrdersEvents.orderPlaced, placed(orderId, randomUUID(), 1)));
     expect(await replica(orderId)).toMatchObject({ customer_id: customerId, total_cents: '2500', status: 'pending' });
   });
 
   it('makes a pending order payable on products.stock-reserved', async () => {
     const orderId = await orderIn('pending');
-    await untilHandled(await publishUpstream(app, ProductsEvents.stockReserved, reserved(orderId)));
+    await untilHandled(await scenario.publish(ProductsEvents.stockReserved, reserved(orderId)));
     expect((await replica(orderId))?.status).toBe('awaiting_payment');
   });
 
   it('rejects a pending order on products.stock-rejected', async () => {
     const orderId = await orderIn('pending');
-    await untilHandled(await publishUpstream(app, ProductsEvents.stockRejected, rejected(orderId)));
+    await untilHandled(await scenario.publish(ProductsEvents.stockRejected, rejected(orderId)));
     expect((await replica(orderId))?.status).toBe('rejected');
   });
 
   it.each(['pending', 'awaiting_payment'] as const)('cancels an order that is %s on orders.order-cancelled', async (status) => {
     const orderId = await orderIn(status);
-    await untilHandled(await publishUpstream(app, OrdersEvents.orderCancelled, cancelled(orderId, status)));
+    await untilHandled(await scenario.publish(OrdersEvents.orderCancelled, cancelled(orderId, status)));
     expect((await replica(orderId))?.status).toBe('cancelled');
   });
 
   it('marks an order awaiting payment paid on orders.order-paid', async () => {
     const orderId = await orderIn('awaiting_payment');
-    await untilHandled(await publishUpstream(app, OrdersEvents.orderPaid, paid(orderId)));
+    await untilHandled(await scenario.publish(OrdersEvents.orderPaid, paid(orderId)));
     expect((await replica(orderId))?.status).toBe('paid');
   });
 
@@ -98,7 +101,7 @@ describe('payable orders', () => {
     const eventIds: string[] = [];
     // One at a time, each handled before the next is sent: the arrival order is the one named.
     for (const arrival of arrivals) {
-      const eventId = await publishUpstream(app, types[arrival], data[arrival]);
+      const eventId = await scenario.publish(types[arrival], data[arrival]);
       await untilHandled(eventId);
       eventIds.push(eventId);
     }
@@ -110,8 +113,8 @@ describe('payable orders', () => {
     const orderIds = Array.from({ length: 20 }, () => randomUUID());
     await Promise.all(
       orderIds.flatMap((orderId) => [
-        publishUpstream(app, ProductsEvents.stockReserved, reserved(orderId)),
-        publishUpstream(app, OrdersEvents.orderPlaced, placed(orderId)),
+        scenario.publish(ProductsEvents.stockReserved, reserved(orderId)),
+        scenario.publish(OrdersEvents.orderPlaced, placed(orderId)),
       ]),
     );
     for (const orderId of orderIds) await untilPayableOrder(app, orderId, 'awaiting_payment');
@@ -121,18 +124,18 @@ describe('payable orders', () => {
     ['products.stock-rejected after reservation', 'awaiting_payment', ProductsEvents.stockRejected, rejected],
   ])('ignores %s: products decides once, the status stays %s', async (_name, status, event, data) => {
     const orderId = await orderIn('awaiting_payment');
-    await untilHandled(await publishUpstream(app, event, data(orderId)));
+    await untilHandled(await scenario.publish(event, data(orderId)));
     expect((await replica(orderId))?.status).toBe(status);
   });
 
   it('ignores products.stock-reserved for a cancelled order, and a repeated one for a payable order', async () => {
     const cancelledOrder = await orderIn('pending');
-    await untilHandled(await publishUpstream(app, OrdersEvents.orderCancelled, cancelled(cancelledOrder, 'pending')));
-    await untilHandled(await publishUpstream(app, ProductsEvents.stockReserved, reserved(cancelledOrder)));
+    await untilHandled(await scenario.publish(OrdersEvents.orderCancelled, cancelled(cancelledOrder, 'pending')));
+    await untilHandled(await scenario.publish(ProductsEvents.stockReserved, reserved(cancelledOrder)));
     expect((await replica(cancelledOrder))?.status).toBe('cancelled');
 
     const payable = await orderIn('awaiting_payment');
-    await untilHandled(await publishUpstream(app, ProductsEvents.stockReserved, reserved(payable)));
+    await untilHandled(await scenario.publish(ProductsEvents.stockReserved, reserved(payable)));
     expect((await replica(payable))?.status).toBe('awaiting_payment');
   });
 });

@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { registerAndLogin, startGuardedApp, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { startModuleTest, type Scenario } from '../../../../test/support/module-test.js';
+import { registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
 import { placePayableOrder } from '../payments.test-support.js';
 
 const YEAR = new Date().getUTCFullYear();
@@ -28,11 +29,13 @@ function leaves(value: unknown): string[] {
 }
 
 describe('card data', () => {
+  let scenario: Scenario;
   let app: TestApp;
   let client: Injector;
   let user: TestUser;
   beforeAll(async () => {
-    ({ app, client } = await startGuardedApp({ captureLogs: true, hostedModules: ['users', 'payments'] }));
+    scenario = await startModuleTest('payments', { alongside: ['users'], captureLogs: true });
+    ({ app, client } = scenario);
     user = await registerAndLogin(client);
 
     const pay = (requestId: string, orderId: string, number: string, key = randomUUID()) =>
@@ -44,7 +47,7 @@ describe('card data', () => {
       });
 
     // One of every outcome, all with card data in the request.
-    const orderId = await placePayableOrder(app, user.id);
+    const orderId = await placePayableOrder(scenario, user.id);
     expect((await pay('card-declined', orderId, NUMBERS.declined)).statusCode).toBe(201);
     expect((await pay('card-insufficient', orderId, NUMBERS.insufficientFunds)).statusCode).toBe(201);
     expect((await pay('card-luhn', orderId, NUMBERS.failsLuhn)).statusCode).toBe(400);
@@ -54,7 +57,7 @@ describe('card data', () => {
     expect((await pay('card-other-body', orderId, NUMBERS.other, key)).statusCode).toBe(422);
     expect((await pay('card-paid', orderId, NUMBERS.other)).statusCode).toBe(409);
   });
-  afterAll(() => app.close());
+  afterAll(() => scenario.close());
 
   it('logs the payment requests (so the checks below look at real log lines)', () => {
     for (const requestId of ['card-declined', 'card-luhn', 'card-success', 'card-replay', 'card-other-body', 'card-paid']) {

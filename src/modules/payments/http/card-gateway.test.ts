@@ -3,10 +3,10 @@
 // answer leaves nothing behind, so the client can simply retry.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ALL_MODULES } from '../../../module-registry.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { startModuleTest, type Scenario } from '../../../../test/support/module-test.js';
+import { expectProblem, registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
 import { payableOrderStatus, placePayableOrder } from '../payments.test-support.js';
 import type { CardGateway, ChargeRequest, RefundRequest } from '../domain/card-gateway.js';
 import { createSimulatedCardGateway } from '../domain/simulated-card-gateway.js';
@@ -40,14 +40,15 @@ function spyGateway() {
 
 describe('the card gateway seam', () => {
   const gateway = spyGateway();
+  let scenario: Scenario;
   let app: TestApp;
   let client: Injector;
   let admin: { authorization: string };
   beforeAll(async () => {
-    const definitions = ALL_MODULES.map((definition) => (definition.name === 'payments' ? createPaymentsModule({ gateway: () => gateway }) : definition));
-    ({ app, client, admin } = await startAppWithAdmin({ definitions, hostedModules: ['users', 'payments'] }));
+    scenario = await startModuleTest(createPaymentsModule({ gateway: () => gateway }), { alongside: ['users'] });
+    ({ app, client, admin } = scenario);
   });
-  afterAll(() => app.close());
+  afterAll(() => scenario.close());
   beforeEach(() => {
     gateway.charges.length = 0;
     gateway.refunds.length = 0;
@@ -55,7 +56,7 @@ describe('the card gateway seam', () => {
     gateway.delayMs = 0;
   });
 
-  const placeOrder = (customerId: string, totalCents = 2500) => placePayableOrder(app, customerId, { totalCents, currency: 'GBP' });
+  const placeOrder = (customerId: string, totalCents = 2500) => placePayableOrder(scenario, customerId, { totalCents, currency: 'GBP' });
   const pay = (user: TestUser, orderId: string, key = randomUUID()) =>
     client.inject({ method: 'POST', url: '/api/v1/payments', headers: { ...user.auth, 'idempotency-key': key }, payload: { orderId, card: validCard } });
   const count = async (table: string, column: string, value: string) =>

@@ -1,45 +1,42 @@
 // The payments module publishes payments.payment-succeeded, payment-failed and payment-refunded,
 // and a subscriber in another module receives each once with exactly the contract's data. The
-// subscriber is a fixture module with its own schema and inbox (test/support/event-probe.ts).
+// subscriber is the harness's probe module, with its own schema and inbox (test/support/probe-module.ts).
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_MODULES } from '../../../module-registry.js';
-import { eventProbe } from '../../../../test/support/event-probe.js';
+import { startModuleTest, type Scenario } from '../../../../test/support/module-test.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
-import { waitFor } from '../../../../test/support/wait-for.js';
+import { expectProblem, registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { UUID_PATTERN as UUID } from '../../../platform/http/uuid.js';
 import { placePayableOrder } from '../payments.test-support.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const PROBE_SCHEMA = 'payments_events_probe';
 const YEAR = new Date().getUTCFullYear();
 const validCard = (number = '4242424242424242') => ({ number, expMonth: 12, expYear: YEAR + 1, cvc: '123' });
 
 describe('payments events', () => {
-  const probe = eventProbe('payments', PROBE_SCHEMA);
-  const received = probe.received;
-
+  let scenario: Scenario;
   let app: TestApp;
   let client: Injector;
   let admin: { authorization: string };
   beforeAll(async () => {
-    const databaseUrl = await probe.createDatabase();
-    ({ app, client, admin } = await startAppWithAdmin({ databaseUrl, definitions: [...ALL_MODULES, probe.definition], hostedModules: ['users', 'payments', 'probe'] }));
+    scenario = await startModuleTest('payments', { alongside: ['users'] });
+    ({ app, client, admin } = scenario);
   });
-  afterAll(() => app.close());
+  afterAll(() => scenario.close());
+
+  const received = () => scenario.probe.received;
 
   const pay = (user: TestUser, orderId: string, number?: string, key = randomUUID()) =>
     client.inject({ method: 'POST', url: '/api/v1/payments', headers: { ...user.auth, 'idempotency-key': key }, payload: { orderId, card: validCard(number) } });
 
   const eventsOf = (type: string, orderId: string) =>
-    received.filter((event) => event.type === type && (event.data as { orderId?: string }).orderId === orderId);
+    received().filter((event) => event.type === type && (event.data as { orderId?: string }).orderId === orderId);
   const eventually = (type: string, orderId: string, count = 1) =>
-    waitFor(async () => eventsOf(type, orderId).length >= count && eventsOf(type, orderId), { what: `${count} × ${type} for order ${orderId}` });
+    scenario.eventually(async () => eventsOf(type, orderId).length >= count && eventsOf(type, orderId), { what: `${count} × ${type} for order ${orderId}` });
 
   it('publishes payments.payment-succeeded v2 with paymentId, orderId and the amount as one money value when a charge succeeds', async () => {
     const user = await registerAndLogin(client);
-    const orderId = await placePayableOrder(app, user.id, { totalCents: 4321, currency: 'EUR' });
+    const orderId = await placePayableOrder(scenario, user.id, { totalCents: 4321, currency: 'EUR' });
     const payment = (await pay(user, orderId)).json();
     const [event] = await eventually('payments.payment-succeeded', orderId);
     expect(event).toEqual({
@@ -58,7 +55,7 @@ describe('payments events', () => {
     ['4000000000009995', 'insufficient_funds'],
   ])('publishes payments.payment-failed with paymentId, orderId and reason when %s is declined', async (number, reason) => {
     const user = await registerAndLogin(client);
-    const orderId = await placePayableOrder(app, user.id);
+    const orderId = await placePayableOrder(scenario, user.id);
     const payment = (await pay(user, orderId, number)).json();
     const [event] = await eventually('payments.payment-failed', orderId);
     expect(event).toMatchObject({ type: 'payments.payment-failed', version: 1, source: 'payments' });
@@ -68,7 +65,7 @@ describe('payments events', () => {
 
   it('publishes payments.payment-refunded for each refund, fullyRefunded only on the one that returns the rest', async () => {
     const user = await registerAndLogin(client);
-    const orderId = await placePayableOrder(app, user.id);
+    const orderId = await placePayableOrder(scenario, user.id);
     const payment = (await pay(user, orderId)).json();
     const partial = (await client.inject({ method: 'POST', url: `/api/v1/payments/${payment.id}/refunds`, headers: admin, payload: { amountCents: 1000 } })).json();
     const rest = (await client.inject({ method: 'POST', url: `/api/v1/payments/${payment.id}/refunds`, headers: admin, payload: {} })).json();
@@ -82,17 +79,17 @@ describe('payments events', () => {
 
   it('delivers each event to the subscriber once and records it in the subscriber’s inbox', async () => {
     const user = await registerAndLogin(client);
-    const orderId = await placePayableOrder(app, user.id);
+    const orderId = await placePayableOrder(scenario, user.id);
     await pay(user, orderId);
     const [event] = await eventually('payments.payment-succeeded', orderId);
-    const rows = await query(app.databaseUrl, `select subscription, event_type from ${PROBE_SCHEMA}.inbox where event_id = $1`, [event!.id]);
+    const rows = await query(app.databaseUrl, `select subscription, event_type from ${scenario.probe.schema}.inbox where event_id = $1`, [event!.id]);
     expect(rows).toEqual([{ subscription: 'probe.payments-events', event_type: 'payments.payment-succeeded' }]);
-    expect(received.filter((seen) => seen.id === event!.id)).toHaveLength(1);
+    expect(received().filter((seen) => seen.id === event!.id)).toHaveLength(1);
   });
 
   it('publishes nothing for a replayed request, a refused payment or a refused refund', async () => {
     const user = await registerAndLogin(client);
-    const orderId = await placePayableOrder(app, user.id);
+    const orderId = await placePayableOrder(scenario, user.id);
     const key = randomUUID();
     const payment = (await pay(user, orderId, undefined, key)).json();
     await eventually('payments.payment-succeeded', orderId);
@@ -102,10 +99,10 @@ describe('payments events', () => {
     expectProblem(await client.inject({ method: 'POST', url: `/api/v1/payments/${payment.id}/refunds`, headers: admin, payload: { amountCents: 9999 } }), 422);
     // Events are delivered in the order they were stored: once a later marker arrives, an event of
     // the refused requests would have arrived before it.
-    const marker = await placePayableOrder(app, user.id);
+    const marker = await placePayableOrder(scenario, user.id);
     await pay(user, marker);
     await eventually('payments.payment-succeeded', marker);
-    expect(received.filter((event) => (event.data as { orderId?: string }).orderId === orderId).map((event) => event.type)).toEqual([
+    expect(received().filter((event) => (event.data as { orderId?: string }).orderId === orderId).map((event) => event.type)).toEqual([
       'payments.payment-succeeded',
     ]);
   });

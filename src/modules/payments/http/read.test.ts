@@ -4,20 +4,25 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { startModuleTest, type Scenario } from '../../../../test/support/module-test.js';
+import { expectProblem, registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
 import { placePayableOrder } from '../payments.test-support.js';
 
 const YEAR = new Date().getUTCFullYear();
 const validCard = (number = '4242424242424242') => ({ number, expMonth: 12, expYear: YEAR + 2, cvc: '123' });
 
 describe('reading payments', () => {
+  let scenario: Scenario;
   let app: TestApp;
   let client: Injector;
   let admin: { authorization: string };
-  beforeAll(async () => ({ app, client, admin } = await startAppWithAdmin({ hostedModules: ['users', 'payments'] })));
-  afterAll(() => app.close());
+  beforeAll(async () => {
+    scenario = await startModuleTest('payments', { alongside: ['users'] });
+    ({ app, client, admin } = scenario);
+  });
+  afterAll(() => scenario.close());
 
-  const placeOrder = (customerId: string) => placePayableOrder(app, customerId, { totalCents: 3000 });
+  const placeOrder = (customerId: string) => placePayableOrder(scenario, customerId, { totalCents: 3000 });
   const pay = async (user: TestUser, orderId: string, number?: string) => {
     const response = await client.inject({
       method: 'POST',

@@ -4,23 +4,28 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector } from '../../../../test/support/users.js';
+import { startModuleTest, type Scenario } from '../../../../test/support/module-test.js';
+import { expectProblem, registerAndLogin, type Injector } from '../../../../test/support/users.js';
+import { UUID_PATTERN as UUID } from '../../../platform/http/uuid.js';
 import { placePayableOrder } from '../payments.test-support.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const YEAR = new Date().getUTCFullYear();
 
 describe('refunds', () => {
+  let scenario: Scenario;
   let app: TestApp;
   let client: Injector;
   let admin: { authorization: string };
-  beforeAll(async () => ({ app, client, admin } = await startAppWithAdmin({ hostedModules: ['users', 'payments'] })));
-  afterAll(() => app.close());
+  beforeAll(async () => {
+    scenario = await startModuleTest('payments', { alongside: ['users'] });
+    ({ app, client, admin } = scenario);
+  });
+  afterAll(() => scenario.close());
 
   /** A customer and a payment of an order of `totalCents`, with the given card. */
   async function paidOrder(totalCents = 2500, number = '4242424242424242') {
     const user = await registerAndLogin(client);
-    const orderId = await placePayableOrder(app, user.id, { totalCents });
+    const orderId = await placePayableOrder(scenario, user.id, { totalCents });
     const response = await client.inject({
       method: 'POST',
       url: '/api/v1/payments',

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLettered, publishUnchecked } from '../../../../test/support/unchecked-events.js';
 import { OrdersEvents } from '../../orders/api.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
-import { startAppWithAdmin } from '../../../../test/support/users.js';
+import { startModuleTest, type Scenario } from '../../../../test/support/module-test.js';
 import { waitFor } from '../../../../test/support/wait-for.js';
 import {
   applied,
@@ -13,8 +13,6 @@ import {
   createProduct,
   payOrder,
   placeOrder,
-  productsTestModules,
-  publishAs,
   reservationOf,
   reservationReaches,
   reservedOrder,
@@ -23,20 +21,24 @@ import {
 } from '../products.test-support.js';
 
 describe('releasing stock on orders.order-cancelled', () => {
+  let scenario: Scenario;
   let app: TestApp;
   let admin: { authorization: string };
-  beforeAll(async () => ({ app, admin } = await startAppWithAdmin(productsTestModules())));
-  afterAll(() => app.close());
+  beforeAll(async () => {
+    scenario = await startModuleTest('products', { alongside: ['users'] });
+    ({ app, admin } = scenario);
+  });
+  afterAll(() => scenario.close());
 
   it('releases every line of a reserved order and marks it released', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
     const plate = await createProduct(app, admin, { stock: 4 });
-    const orderId = await reservedOrder(app, [
+    const orderId = await reservedOrder(scenario, [
       { productId: mug.id, quantity: 2 },
       { productId: plate.id, quantity: 4 },
     ]);
     expect(await stockOf(app, plate.id)).toEqual({ stock: 4, reserved: 4 });
-    await cancelOrder(app, orderId);
+    await cancelOrder(scenario, orderId);
     await reservationReaches(app, orderId, 'released');
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
     expect(await stockOf(app, plate.id)).toEqual({ stock: 4, reserved: 0 });
@@ -44,22 +46,22 @@ describe('releasing stock on orders.order-cancelled', () => {
 
   it('makes the released units available to the next order', async () => {
     const mug = await createProduct(app, admin, { stock: 1 });
-    const orderId = await reservedOrder(app, [{ productId: mug.id, quantity: 1 }]);
-    await cancelOrder(app, orderId);
+    const orderId = await reservedOrder(scenario, [{ productId: mug.id, quantity: 1 }]);
+    await cancelOrder(scenario, orderId);
     await reservationReaches(app, orderId, 'released');
-    await reservedOrder(app, [{ productId: mug.id, quantity: 1 }]);
+    await reservedOrder(scenario, [{ productId: mug.id, quantity: 1 }]);
     expect(await stockOf(app, mug.id)).toEqual({ stock: 1, reserved: 1 });
   });
 
   it('releases once when the cancel arrives twice', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
     // Another order's units, which a second release would wrongly hand out.
-    const holder = await reservedOrder(app, [{ productId: mug.id, quantity: 3 }]);
-    const orderId = await reservedOrder(app, [{ productId: mug.id, quantity: 1 }]);
+    const holder = await reservedOrder(scenario, [{ productId: mug.id, quantity: 3 }]);
+    const orderId = await reservedOrder(scenario, [{ productId: mug.id, quantity: 1 }]);
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 4 });
     await applied(app, SUBSCRIPTIONS.release, 2, async () => {
-      await cancelOrder(app, orderId);
-      await cancelOrder(app, orderId);
+      await cancelOrder(scenario, orderId);
+      await cancelOrder(scenario, orderId);
     });
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 3 });
     expect((await reservationOf(app, holder))?.status).toBe('reserved');
@@ -68,11 +70,11 @@ describe('releasing stock on orders.order-cancelled', () => {
 
   it('releases once when the same cancel event is delivered again', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
-    await reservedOrder(app, [{ productId: mug.id, quantity: 2 }]);
-    const orderId = await reservedOrder(app, [{ productId: mug.id, quantity: 1 }]);
+    await reservedOrder(scenario, [{ productId: mug.id, quantity: 2 }]);
+    const orderId = await reservedOrder(scenario, [{ productId: mug.id, quantity: 1 }]);
     const data = { orderId, customerId: randomUUID(), previousStatus: 'awaiting_payment' as const };
     await applied(app, SUBSCRIPTIONS.release, 3, async () => {
-      for (let i = 0; i < 3; i += 1) await publishAs(app, 'orders', OrdersEvents.orderCancelled, data);
+      for (let i = 0; i < 3; i += 1) await scenario.publish(OrdersEvents.orderCancelled, data);
     });
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 2 });
   });
@@ -80,9 +82,9 @@ describe('releasing stock on orders.order-cancelled', () => {
   it('records a cancel that arrives before the order, so the late order-placed reserves nothing', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
     const orderId = randomUUID();
-    await applied(app, SUBSCRIPTIONS.release, 1, () => cancelOrder(app, orderId, 'pending'));
+    await applied(app, SUBSCRIPTIONS.release, 1, () => cancelOrder(scenario, orderId, 'pending'));
     expect(await reservationOf(app, orderId)).toEqual({ status: 'cancelled_before_reservation', lines: [] });
-    await applied(app, SUBSCRIPTIONS.reserve, 1, () => placeOrder(app, [{ productId: mug.id, quantity: 3 }], orderId));
+    await applied(app, SUBSCRIPTIONS.reserve, 1, () => placeOrder(scenario, [{ productId: mug.id, quantity: 3 }], orderId));
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
     expect((await reservationOf(app, orderId))?.status).toBe('cancelled_before_reservation');
   });
@@ -93,7 +95,7 @@ describe('releasing stock on orders.order-cancelled', () => {
     // The cancel handler's own write, held open until order-placed's handler is waiting on it.
     await app.database.sql.begin(async (tx) => {
       await tx`insert into products.order_reservations (order_id, status) values (${orderId}, 'cancelled_before_reservation')`;
-      await placeOrder(app, [{ productId: mug.id, quantity: 3 }], orderId);
+      await placeOrder(scenario, [{ productId: mug.id, quantity: 3 }], orderId);
       await waitFor(
         async () => {
           const [row] = await app.database.sql<Array<{ count: number }>>`
@@ -120,10 +122,10 @@ describe('releasing stock on orders.order-cancelled', () => {
 
   it('changes nothing when a rejected order is cancelled', async () => {
     const mug = await createProduct(app, admin, { stock: 1 });
-    const holder = await reservedOrder(app, [{ productId: mug.id, quantity: 1 }]);
-    const order = await placeOrder(app, [{ productId: mug.id, quantity: 1 }]);
+    const holder = await reservedOrder(scenario, [{ productId: mug.id, quantity: 1 }]);
+    const order = await placeOrder(scenario, [{ productId: mug.id, quantity: 1 }]);
     await reservationReaches(app, order.orderId, 'rejected');
-    await applied(app, SUBSCRIPTIONS.release, 1, () => cancelOrder(app, order.orderId, 'pending'));
+    await applied(app, SUBSCRIPTIONS.release, 1, () => cancelOrder(scenario, order.orderId, 'pending'));
     expect(await stockOf(app, mug.id)).toEqual({ stock: 1, reserved: 1 });
     expect((await reservationOf(app, order.orderId))?.status).toBe('rejected');
     expect((await reservationOf(app, holder))?.status).toBe('reserved');
@@ -131,10 +133,10 @@ describe('releasing stock on orders.order-cancelled', () => {
 
   it('changes nothing when a paid order is cancelled', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
-    const orderId = await reservedOrder(app, [{ productId: mug.id, quantity: 2 }]);
-    await payOrder(app, orderId);
+    const orderId = await reservedOrder(scenario, [{ productId: mug.id, quantity: 2 }]);
+    await payOrder(scenario, orderId);
     await reservationReaches(app, orderId, 'committed');
-    await applied(app, SUBSCRIPTIONS.release, 1, () => cancelOrder(app, orderId));
+    await applied(app, SUBSCRIPTIONS.release, 1, () => cancelOrder(scenario, orderId));
     expect(await stockOf(app, mug.id)).toEqual({ stock: 3, reserved: 0 });
     expect((await reservationOf(app, orderId))?.status).toBe('committed');
   });

@@ -5,14 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLettered, publishUnchecked } from '../../../../test/support/unchecked-events.js';
 import { OrdersEvents } from '../../orders/api.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
-import { startAppWithAdmin } from '../../../../test/support/users.js';
+import { startModuleTest, type Scenario } from '../../../../test/support/module-test.js';
 import {
   applied,
   cancelOrder,
   createProduct,
   payOrder,
-  productsTestModules,
-  publishAs,
   reservationOf,
   reservationReaches,
   reservedOrder,
@@ -21,19 +19,23 @@ import {
 } from '../products.test-support.js';
 
 describe('committing stock on orders.order-paid', () => {
+  let scenario: Scenario;
   let app: TestApp;
   let admin: { authorization: string };
-  beforeAll(async () => ({ app, admin } = await startAppWithAdmin(productsTestModules())));
-  afterAll(() => app.close());
+  beforeAll(async () => {
+    scenario = await startModuleTest('products', { alongside: ['users'] });
+    ({ app, admin } = scenario);
+  });
+  afterAll(() => scenario.close());
 
   it('takes the sold units out of stock and out of reserved, for every line', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
     const plate = await createProduct(app, admin, { stock: 3 });
-    const orderId = await reservedOrder(app, [
+    const orderId = await reservedOrder(scenario, [
       { productId: mug.id, quantity: 2 },
       { productId: plate.id, quantity: 3 },
     ]);
-    await payOrder(app, orderId);
+    await payOrder(scenario, orderId);
     await reservationReaches(app, orderId, 'committed');
     expect(await stockOf(app, mug.id)).toEqual({ stock: 3, reserved: 0 });
     expect(await stockOf(app, plate.id)).toEqual({ stock: 0, reserved: 0 });
@@ -41,9 +43,9 @@ describe('committing stock on orders.order-paid', () => {
 
   it('leaves other orders’ reservations alone', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
-    const other = await reservedOrder(app, [{ productId: mug.id, quantity: 1 }]);
-    const orderId = await reservedOrder(app, [{ productId: mug.id, quantity: 2 }]);
-    await payOrder(app, orderId);
+    const other = await reservedOrder(scenario, [{ productId: mug.id, quantity: 1 }]);
+    const orderId = await reservedOrder(scenario, [{ productId: mug.id, quantity: 2 }]);
+    await payOrder(scenario, orderId);
     await reservationReaches(app, orderId, 'committed');
     expect(await stockOf(app, mug.id)).toEqual({ stock: 3, reserved: 1 });
     expect((await reservationOf(app, other))?.status).toBe('reserved');
@@ -52,28 +54,28 @@ describe('committing stock on orders.order-paid', () => {
   it('commits once when order-paid arrives twice', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
     // Another order's units, which a second commit would wrongly sell.
-    await reservedOrder(app, [{ productId: mug.id, quantity: 2 }]);
-    const orderId = await reservedOrder(app, [{ productId: mug.id, quantity: 2 }]);
+    await reservedOrder(scenario, [{ productId: mug.id, quantity: 2 }]);
+    const orderId = await reservedOrder(scenario, [{ productId: mug.id, quantity: 2 }]);
     await applied(app, SUBSCRIPTIONS.commit, 2, async () => {
-      await payOrder(app, orderId);
-      await payOrder(app, orderId);
+      await payOrder(scenario, orderId);
+      await payOrder(scenario, orderId);
     });
     expect(await stockOf(app, mug.id)).toEqual({ stock: 3, reserved: 2 });
   });
 
   it('changes nothing for an order that was cancelled and released', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
-    const orderId = await reservedOrder(app, [{ productId: mug.id, quantity: 2 }]);
-    await cancelOrder(app, orderId);
+    const orderId = await reservedOrder(scenario, [{ productId: mug.id, quantity: 2 }]);
+    await cancelOrder(scenario, orderId);
     await reservationReaches(app, orderId, 'released');
-    await applied(app, SUBSCRIPTIONS.commit, 1, () => payOrder(app, orderId));
+    await applied(app, SUBSCRIPTIONS.commit, 1, () => payOrder(scenario, orderId));
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
     expect((await reservationOf(app, orderId))?.status).toBe('released');
   });
 
   it('changes nothing for an order products never saw, and records none', async () => {
     const orderId = randomUUID();
-    await applied(app, SUBSCRIPTIONS.commit, 1, () => payOrder(app, orderId));
+    await applied(app, SUBSCRIPTIONS.commit, 1, () => payOrder(scenario, orderId));
     expect(await reservationOf(app, orderId)).toBeNull();
   });
 

@@ -4,49 +4,42 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLettered, publishUnchecked } from '../../../../test/support/unchecked-events.js';
 import { OrdersEvents } from '../../orders/api.js';
-import type { EventEnvelope } from '../../../platform/events/event-envelope.js';
-import { eventProbe } from '../../../../test/support/event-probe.js';
+import { ProductsEvents } from '../api.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { startAppWithAdmin } from '../../../../test/support/users.js';
-import { waitFor } from '../../../../test/support/wait-for.js';
+import { startModuleTest, type Scenario } from '../../../../test/support/module-test.js';
 import {
   applied,
   cancelOrder,
   createProduct,
   placeOrder,
-  productsTestModules,
-  publishAs,
   reservationOf,
   stockOf,
   SUBSCRIPTIONS,
 } from '../products.test-support.js';
 
 describe('reserving stock on orders.order-placed', () => {
-  const probe = eventProbe('products', 'products_reserve_probe');
+  let scenario: Scenario;
   let app: TestApp;
   let admin: { authorization: string };
   beforeAll(async () => {
-    const databaseUrl = await probe.createDatabase();
-    ({ app, admin } = await startAppWithAdmin({ databaseUrl, ...productsTestModules([probe.definition]) }));
+    scenario = await startModuleTest('products', { alongside: ['users'] });
+    ({ app, admin } = scenario);
   });
-  afterAll(() => app.close());
+  afterAll(() => scenario.close());
 
-  const answerTo = (orderId: string) =>
-    waitFor(
-      async () =>
-        probe.received.find(
-          (event) => (event.type === 'products.stock-reserved' || event.type === 'products.stock-rejected') && (event.data as { orderId: string }).orderId === orderId,
-        ),
-      { what: `the stock answer to order ${orderId}` },
-    );
-  const stockAnswers = () => probe.received.filter((event) => event.type.startsWith('products.stock-'));
-  const answersTo = (orderId: string) => stockAnswers().filter((event) => (event.data as { orderId: string }).orderId === orderId);
+  /** The products.stock-reserved and products.stock-rejected events published so far, delivered yet or not. */
+  const stockAnswers = async (where: (data: { orderId: string }) => boolean = () => true) => [
+    ...(await scenario.publishedSoFar(ProductsEvents.stockReserved, where)),
+    ...(await scenario.publishedSoFar(ProductsEvents.stockRejected, where)),
+  ];
+  const answersTo = (orderId: string) => stockAnswers((data) => data.orderId === orderId);
+  const answerTo = (orderId: string) => scenario.eventually(async () => (await answersTo(orderId))[0], { what: `the stock answer to order ${orderId}` });
 
   it('reserves every line, records the reservation and publishes products.stock-reserved with the lines', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
     const plate = await createProduct(app, admin, { stock: 3 });
-    const order = await placeOrder(app, [
+    const order = await placeOrder(scenario, [
       { productId: mug.id, quantity: 2 },
       { productId: plate.id, quantity: 3 },
     ]);
@@ -73,7 +66,7 @@ describe('reserving stock on orders.order-placed', () => {
 
   it('shows the reserved units on GET /api/v1/products/:id', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
-    const order = await placeOrder(app, [{ productId: mug.id, quantity: 4 }]);
+    const order = await placeOrder(scenario, [{ productId: mug.id, quantity: 4 }]);
     await answerTo(order.orderId);
     expect((await app.server.inject({ url: `/api/v1/products/${mug.id}` })).json()).toMatchObject({ stock: 5, reserved: 4 });
   });
@@ -81,10 +74,10 @@ describe('reserving stock on orders.order-placed', () => {
   it('reserves nothing when one line is short, and publishes products.stock-rejected with what is available', async () => {
     const plenty = await createProduct(app, admin, { stock: 10 });
     const scarce = await createProduct(app, admin, { stock: 2 });
-    const earlier = await placeOrder(app, [{ productId: scarce.id, quantity: 1 }]);
+    const earlier = await placeOrder(scenario, [{ productId: scarce.id, quantity: 1 }]);
     await answerTo(earlier.orderId);
 
-    const order = await placeOrder(app, [
+    const order = await placeOrder(scenario, [
       { productId: plenty.id, quantity: 4 },
       { productId: scarce.id, quantity: 2 },
     ]);
@@ -109,7 +102,7 @@ describe('reserving stock on orders.order-placed', () => {
     const second = await createProduct(app, admin, { stock: 3 });
     // Lines are held in productId order: put the short line last in that order.
     const [low, high] = [first, second].sort((a, b) => a.id.localeCompare(b.id));
-    const order = await placeOrder(app, [
+    const order = await placeOrder(scenario, [
       { productId: high!.id, quantity: 4 },
       { productId: low!.id, quantity: 3 },
     ]);
@@ -120,11 +113,11 @@ describe('reserving stock on orders.order-placed', () => {
 
   it('reserves exactly the last available units', async () => {
     const mug = await createProduct(app, admin, { stock: 3 });
-    const order = await placeOrder(app, [{ productId: mug.id, quantity: 3 }]);
+    const order = await placeOrder(scenario, [{ productId: mug.id, quantity: 3 }]);
     expect((await answerTo(order.orderId)).type).toBe('products.stock-reserved');
     expect(await stockOf(app, mug.id)).toEqual({ stock: 3, reserved: 3 });
 
-    const next = await placeOrder(app, [{ productId: mug.id, quantity: 1 }]);
+    const next = await placeOrder(scenario, [{ productId: mug.id, quantity: 1 }]);
     const answer = await answerTo(next.orderId);
     expect(answer.data).toEqual({ orderId: next.orderId, reason: 'insufficient_stock', lines: [{ productId: mug.id, requested: 1, available: 0 }] });
   });
@@ -132,7 +125,7 @@ describe('reserving stock on orders.order-placed', () => {
   it('rejects an order naming an unknown product with reason unknown_product and available 0, holding nothing', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
     const ghost = randomUUID();
-    const order = await placeOrder(app, [
+    const order = await placeOrder(scenario, [
       { productId: mug.id, quantity: 1 },
       { productId: ghost, quantity: 1 },
     ]);
@@ -151,7 +144,7 @@ describe('reserving stock on orders.order-placed', () => {
 
   it('merges lines of the same product before checking what is available', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
-    const order = await placeOrder(app, [
+    const order = await placeOrder(scenario, [
       { productId: mug.id, quantity: 3 },
       { productId: mug.id, quantity: 3 },
     ]);
@@ -165,19 +158,19 @@ describe('reserving stock on orders.order-placed', () => {
 
   it('reserves an order once when its order-placed arrives twice', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
-    const order = await placeOrder(app, [{ productId: mug.id, quantity: 2 }]);
+    const order = await placeOrder(scenario, [{ productId: mug.id, quantity: 2 }]);
     await answerTo(order.orderId);
-    await applied(app, SUBSCRIPTIONS.reserve, 1, () => publishAs(app, 'orders', OrdersEvents.orderPlaced, order));
+    await applied(app, SUBSCRIPTIONS.reserve, 1, () => scenario.publish(OrdersEvents.orderPlaced, order));
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 2 });
-    expect(answersTo(order.orderId)).toHaveLength(1);
+    expect(await answersTo(order.orderId)).toHaveLength(1);
   });
 
   it('does not turn a rejected order into a reserved one when it arrives again after stock was added', async () => {
     const mug = await createProduct(app, admin, { stock: 1 });
-    const order = await placeOrder(app, [{ productId: mug.id, quantity: 2 }]);
+    const order = await placeOrder(scenario, [{ productId: mug.id, quantity: 2 }]);
     expect((await answerTo(order.orderId)).type).toBe('products.stock-rejected');
     expect((await app.server.inject({ method: 'PATCH', url: `/api/v1/products/${mug.id}`, headers: admin, payload: { stock: 5 } })).statusCode).toBe(200);
-    await applied(app, SUBSCRIPTIONS.reserve, 1, () => publishAs(app, 'orders', OrdersEvents.orderPlaced, order));
+    await applied(app, SUBSCRIPTIONS.reserve, 1, () => scenario.publish(OrdersEvents.orderPlaced, order));
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
     expect(await reservationOf(app, order.orderId)).toMatchObject({ status: 'rejected' });
   });
@@ -185,11 +178,11 @@ describe('reserving stock on orders.order-placed', () => {
   it('reserves nothing for an order that was cancelled before its order-placed arrived', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
     const orderId = randomUUID();
-    await applied(app, SUBSCRIPTIONS.release, 1, () => cancelOrder(app, orderId, 'pending'));
-    await applied(app, SUBSCRIPTIONS.reserve, 1, () => placeOrder(app, [{ productId: mug.id, quantity: 2 }], orderId));
+    await applied(app, SUBSCRIPTIONS.release, 1, () => cancelOrder(scenario, orderId, 'pending'));
+    await applied(app, SUBSCRIPTIONS.reserve, 1, () => placeOrder(scenario, [{ productId: mug.id, quantity: 2 }], orderId));
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
     expect(await reservationOf(app, orderId)).toEqual({ status: 'cancelled_before_reservation', lines: [] });
-    expect(answersTo(orderId)).toEqual([]);
+    expect(await answersTo(orderId)).toEqual([]);
   });
 
   it.each([
@@ -202,7 +195,7 @@ describe('reserving stock on orders.order-placed', () => {
   ])('dead-letters an order-placed with %s at once: holds nothing, answers nothing', async (_what, build) => {
     const mug = await createProduct(app, admin, { stock: 5 });
     const data = build(mug.id);
-    const answeredBefore = stockAnswers().length;
+    const answeredBefore = new Set((await stockAnswers()).map((event) => event.id));
     const letter = await deadLettered(app, SUBSCRIPTIONS.reserve, await publishUnchecked(app, OrdersEvents.orderPlaced, data));
     expect(letter.error).toMatch(/^orders\.order-placed v1: data/);
     expect(letter.attempts).toBe(1);
@@ -210,8 +203,8 @@ describe('reserving stock on orders.order-placed', () => {
     const orderId = (data as { orderId?: string } | null)?.orderId;
     if (orderId) expect(await query(app.databaseUrl, 'select 1 from products.order_reservations where order_id::text = $1', [orderId])).toEqual([]);
     // A later, valid order is answered, and nothing was published for the invalid one.
-    const marker = await placeOrder(app, [{ productId: mug.id, quantity: 1 }]);
+    const marker = await placeOrder(scenario, [{ productId: mug.id, quantity: 1 }]);
     await answerTo(marker.orderId);
-    expect(stockAnswers().slice(answeredBefore).map((event: EventEnvelope) => (event.data as { orderId: string }).orderId)).toEqual([marker.orderId]);
+    expect((await stockAnswers()).filter((event) => !answeredBefore.has(event.id)).map((event) => event.data.orderId)).toEqual([marker.orderId]);
   });
 });

@@ -3,36 +3,33 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrdersEvents } from '../../orders/api.js';
+import { ProductsEvents } from '../api.js';
 import { connectDatabase } from '../../../platform/db/database.js';
 import { createEnvelope } from '../../../platform/events/event-envelope.js';
 import { createLogger } from '../../../platform/logging/logger.js';
-import { eventProbe } from '../../../../test/support/event-probe.js';
-import { startTestApp, type TestApp } from '../../../../test/support/test-app.js';
+import { startModuleTest, type Replica, type Scenario } from '../../../../test/support/module-test.js';
+import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { ADMIN_ENV, startAppWithAdmin } from '../../../../test/support/users.js';
 import { waitFor } from '../../../../test/support/wait-for.js';
-import { cancelOrder, createProduct, handledCount, placeOrder, productsTestModules, stockOf, SUBSCRIPTIONS } from '../products.test-support.js';
+import { cancelOrder, createProduct, handledCount, placeOrder, stockOf, SUBSCRIPTIONS } from '../products.test-support.js';
 import { reserveStockOnOrderPlaced } from './order-placed.handler.js';
 
 const ORDERS = 50;
 const STOCK = 10;
 
 describe('orders racing for the last units', () => {
-  const probe = eventProbe('products', 'products_race_probe');
+  let scenario: Scenario;
   let app: TestApp;
-  let replica: TestApp;
+  let replica: Replica;
   let admin: { authorization: string };
   beforeAll(async () => {
-    const databaseUrl = await probe.createDatabase();
-    ({ app, admin } = await startAppWithAdmin({ databaseUrl, ...productsTestModules([probe.definition]) }));
+    scenario = await startModuleTest('products', { alongside: ['users'] });
+    ({ app, admin } = scenario);
     // A second process on the same database, as a replica would be: its workers take order-placed
     // events from the same queue at the same time as the first one's.
-    replica = await startTestApp({ env: ADMIN_ENV, databaseUrl, ...productsTestModules() });
+    replica = await scenario.startReplica();
   });
-  afterAll(async () => {
-    await replica?.close();
-    await app?.close();
-  });
+  afterAll(() => scenario?.close());
 
   it(`reserves exactly ${STOCK} of ${ORDERS} concurrent single-unit orders and rejects the other ${ORDERS - STOCK}`, async () => {
     const product = await createProduct(app, admin, { stock: STOCK });
@@ -50,7 +47,7 @@ describe('orders racing for the last units', () => {
       }
     })();
 
-    await Promise.all(orderIds.map((orderId, i) => placeOrder(i % 2 === 0 ? app : replica, [{ productId: product.id, quantity: 1 }], orderId)));
+    await Promise.all(orderIds.map((orderId, i) => placeOrder(i % 2 === 0 ? scenario : replica, [{ productId: product.id, quantity: 1 }], orderId)));
     const records = await waitFor(
       async () => {
         const rows = await query<{ status: string; count: number }>(
@@ -70,18 +67,17 @@ describe('orders racing for the last units', () => {
     expect(lowestAvailable).toBeGreaterThanOrEqual(0);
     expect(highestReserved).toBeLessThanOrEqual(STOCK);
 
-    const answers = await waitFor(
+    const ours = (data: { orderId: string }) => orderIds.includes(data.orderId);
+    const [reserved, rejected] = await scenario.eventually(
       async () => {
-        const ours = probe.received.filter((event) => orderIds.includes((event.data as { orderId?: string }).orderId ?? ''));
-        return ours.length >= ORDERS && ours;
+        const answers = [await scenario.publishedSoFar(ProductsEvents.stockReserved, ours), await scenario.publishedSoFar(ProductsEvents.stockRejected, ours)] as const;
+        return answers[0].length + answers[1].length >= ORDERS && answers;
       },
       { what: `${ORDERS} stock answers` },
     );
-    const reserved = answers.filter((event) => event.type === 'products.stock-reserved');
-    const rejected = answers.filter((event) => event.type === 'products.stock-rejected');
     expect(reserved).toHaveLength(STOCK);
     expect(rejected).toHaveLength(ORDERS - STOCK);
-    expect(new Set(answers.map((event) => (event.data as { orderId: string }).orderId)).size).toBe(ORDERS);
+    expect(new Set([...reserved, ...rejected].map((event) => event.data.orderId)).size).toBe(ORDERS);
     for (const event of rejected) {
       expect(event.data).toEqual({
         orderId: expect.any(String),
@@ -135,7 +131,7 @@ describe('orders racing for the last units', () => {
         ? [{ productId: first.id, quantity: 1 }, { productId: second.id, quantity: 1 }]
         : [{ productId: second.id, quantity: 1 }, { productId: first.id, quantity: 1 }],
     }));
-    await Promise.all(orders.map((order, i) => placeOrder(i % 2 === 0 ? app : replica, order.lines, order.orderId)));
+    await Promise.all(orders.map((order, i) => placeOrder(i % 2 === 0 ? scenario : replica, order.lines, order.orderId)));
     const statuses = await waitFor(
       async () => {
         const rows = await query<{ status: string }>(app.databaseUrl, 'select status from products.order_reservations where order_id = any($1::uuid[])', [
@@ -157,8 +153,8 @@ describe('orders racing for the last units', () => {
     const cancelledBefore = await handledCount(app, SUBSCRIPTIONS.release);
     await Promise.all(
       orderIds.flatMap((orderId, i) => [
-        placeOrder(i % 2 === 0 ? app : replica, [{ productId: product.id, quantity: 2 }], orderId),
-        cancelOrder(i % 2 === 0 ? replica : app, orderId, 'pending'),
+        placeOrder(i % 2 === 0 ? scenario : replica, [{ productId: product.id, quantity: 2 }], orderId),
+        cancelOrder(i % 2 === 0 ? replica : scenario, orderId, 'pending'),
       ]),
     );
     const statuses = await waitFor(

@@ -2,16 +2,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { expectProblem, registerAndLogin, startAppWithAdmin } from '../../../../test/support/users.js';
-import { newProductInput, productsTestModules } from '../products.test-support.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { startModuleTest, type Scenario } from '../../../../test/support/module-test.js';
+import { expectProblem, registerAndLogin } from '../../../../test/support/users.js';
+import { UUID_PATTERN as UUID } from '../../../platform/http/uuid.js';
+import { newProductInput } from '../products.test-support.js';
 
 describe('POST /api/v1/products', () => {
+  let scenario: Scenario;
   let app: TestApp;
   let admin: { authorization: string };
-  beforeAll(async () => ({ app, admin } = await startAppWithAdmin(productsTestModules())));
-  afterAll(() => app.close());
+  beforeAll(async () => {
+    scenario = await startModuleTest('products', { alongside: ['users'] });
+    ({ app, admin } = scenario);
+  });
+  afterAll(() => scenario.close());
 
   const create = (payload: unknown, headers: Record<string, string> = admin) =>
     app.server.inject({ method: 'POST', url: '/api/v1/products', headers, payload: payload as object });

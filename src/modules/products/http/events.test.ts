@@ -1,29 +1,27 @@
 // The products module publishes products.product-created and products.product-updated with
-// exactly the contract's data, and nothing for refused requests. The subscriber is a fixture
-// module hosted next to products, with its own schema and inbox.
+// exactly the contract's data, and nothing for refused requests. The subscriber is the harness's
+// probe module, hosted next to products with its own schema and inbox.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventProbe } from '../../../../test/support/event-probe.js';
+import { startModuleTest, type Scenario } from '../../../../test/support/module-test.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
-import { registerAndLogin, startAppWithAdmin } from '../../../../test/support/users.js';
-import { waitFor } from '../../../../test/support/wait-for.js';
-import { createProduct, newProductInput, productsTestModules } from '../products.test-support.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { registerAndLogin } from '../../../../test/support/users.js';
+import { UUID_PATTERN as UUID } from '../../../platform/http/uuid.js';
+import { createProduct, newProductInput } from '../products.test-support.js';
 
 describe('products catalog events', () => {
-  const probe = eventProbe('products', 'products_events_probe');
+  let scenario: Scenario;
   let app: TestApp;
   let admin: { authorization: string };
   beforeAll(async () => {
-    const databaseUrl = await probe.createDatabase();
-    ({ app, admin } = await startAppWithAdmin({ databaseUrl, ...productsTestModules([probe.definition]) }));
+    scenario = await startModuleTest('products', { alongside: ['users'] });
+    ({ app, admin } = scenario);
   });
-  afterAll(() => app.close());
+  afterAll(() => scenario.close());
 
   const eventsOf = (type: string, productId: string) =>
-    probe.received.filter((event) => event.type === type && (event.data as { productId?: string }).productId === productId);
+    scenario.probe.received.filter((event) => event.type === type && (event.data as { productId?: string }).productId === productId);
   const eventually = (type: string, productId: string, count = 1) =>
-    waitFor(async () => eventsOf(type, productId).length >= count && eventsOf(type, productId), { what: `${count} × ${type} for ${productId}` });
+    scenario.eventually(async () => eventsOf(type, productId).length >= count && eventsOf(type, productId), { what: `${count} × ${type} for ${productId}` });
 
   it('publishes products.product-created with productId, sku, name, priceCents and currency', async () => {
     const product = await createProduct(app, admin, { priceCents: 1234, currency: 'EUR' });
@@ -70,7 +68,7 @@ describe('products catalog events', () => {
     const marker = await createProduct(app, admin);
     await eventually('products.product-created', marker.id);
     expect(eventsOf('products.product-created', taken.id)).toHaveLength(1);
-    expect(probe.received.filter((event) => (event.data as { sku?: string }).sku === refusedSku)).toEqual([]);
+    expect(scenario.probe.received.filter((event) => (event.data as { sku?: string }).sku === refusedSku)).toEqual([]);
     expect(eventsOf('products.product-updated', taken.id)).toEqual([]);
   });
 });

@@ -3,14 +3,19 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../../test/support/test-app.js';
-import { expectProblem, registerAndLogin, startAppWithAdmin } from '../../../../test/support/users.js';
-import { createProduct, productsTestModules, type CreatedProduct } from '../products.test-support.js';
+import { startModuleTest, type Scenario } from '../../../../test/support/module-test.js';
+import { expectProblem, registerAndLogin } from '../../../../test/support/users.js';
+import { createProduct, type CreatedProduct } from '../products.test-support.js';
 
 describe('reading the catalog', () => {
+  let scenario: Scenario;
   let app: TestApp;
   let admin: { authorization: string };
-  beforeAll(async () => ({ app, admin } = await startAppWithAdmin(productsTestModules())));
-  afterAll(() => app.close());
+  beforeAll(async () => {
+    scenario = await startModuleTest('products', { alongside: ['users'] });
+    ({ app, admin } = scenario);
+  });
+  afterAll(() => scenario.close());
 
   const list = (search = '', headers: Record<string, string> = {}) => app.server.inject({ url: `/api/v1/products${search}`, headers });
   const ids = (response: { json(): { items: Array<{ id: string }> } }) => response.json().items.map((item) => item.id);

@@ -3,15 +3,20 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../../test/support/test-app.js';
-import { expectProblem, registerAndLogin, startAppWithAdmin } from '../../../../test/support/users.js';
+import { startModuleTest, type Scenario } from '../../../../test/support/module-test.js';
+import { expectProblem, registerAndLogin } from '../../../../test/support/users.js';
 import { waitFor } from '../../../../test/support/wait-for.js';
-import { createProduct, placeOrder, productsTestModules, reservationOf, stockOf } from '../products.test-support.js';
+import { createProduct, placeOrder, reservationOf, stockOf } from '../products.test-support.js';
 
 describe('PATCH /api/v1/products/:id', () => {
+  let scenario: Scenario;
   let app: TestApp;
   let admin: { authorization: string };
-  beforeAll(async () => ({ app, admin } = await startAppWithAdmin(productsTestModules())));
-  afterAll(() => app.close());
+  beforeAll(async () => {
+    scenario = await startModuleTest('products', { alongside: ['users'] });
+    ({ app, admin } = scenario);
+  });
+  afterAll(() => scenario.close());
 
   const patch = (id: string, payload: unknown, headers: Record<string, string> = admin) =>
     app.server.inject({ method: 'PATCH', url: `/api/v1/products/${id}`, headers, payload: payload as object });
@@ -53,7 +58,7 @@ describe('PATCH /api/v1/products/:id', () => {
 
   it('lets stock go down to exactly the reserved units, and answers 409 below that', async () => {
     const product = await createProduct(app, admin, { stock: 10 });
-    const order = await placeOrder(app, [{ productId: product.id, quantity: 4 }]);
+    const order = await placeOrder(scenario, [{ productId: product.id, quantity: 4 }]);
     await waitFor(async () => (await reservationOf(app, order.orderId))?.status === 'reserved', { what: 'the reservation' });
 
     const refused = expectProblem(await patch(product.id, { stock: 3 }), 409);
@@ -67,7 +72,7 @@ describe('PATCH /api/v1/products/:id', () => {
 
   it('applies nothing of a request refused with 409', async () => {
     const product = await createProduct(app, admin, { stock: 5 });
-    const order = await placeOrder(app, [{ productId: product.id, quantity: 5 }]);
+    const order = await placeOrder(scenario, [{ productId: product.id, quantity: 5 }]);
     await waitFor(async () => (await reservationOf(app, order.orderId))?.status === 'reserved', { what: 'the reservation' });
     expectProblem(await patch(product.id, { name: 'Should not stick', stock: 0 }), 409);
     expect(await get(product.id)).toMatchObject({ name: product.name, stock: 5, reserved: 5 });

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { expectProblem, registerAndLogin, startAppWithAdmin, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { UUID_PATTERN as UUID } from '../../../platform/http/uuid.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const address = (overrides: Record<string, unknown> = {}) => ({ street: '1 Main Street', city: 'Springfield', zipCode: '12345', country: 'US', ...overrides });
 
 describe('addresses', () => {

@@ -1,35 +1,31 @@
 // The users module publishes users.user-registered, users.user-updated and
 // users.user-status-changed, and a subscriber in another module receives each with exactly the
-// contract's data. The subscriber is a fixture module hosted next to users, with its own schema
-// and inbox (test/support/event-probe.ts).
+// contract's data. The subscriber is the harness's probe module, hosted next to users with its own
+// schema and inbox (test/support/probe-module.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_MODULES } from '../../../module-registry.js';
-import { eventProbe } from '../../../../test/support/event-probe.js';
+import { startModuleTest, type Scenario } from '../../../../test/support/module-test.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
-import { newUserInput, registerAndLogin, startAppWithAdmin, type Injector } from '../../../../test/support/users.js';
-import { waitFor } from '../../../../test/support/wait-for.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const PROBE_SCHEMA = 'users_events_probe';
+import { newUserInput, registerAndLogin, type Injector } from '../../../../test/support/users.js';
+import { UUID_PATTERN as UUID } from '../../../platform/http/uuid.js';
 
 describe('users events', () => {
-  const probe = eventProbe('users', PROBE_SCHEMA);
-  const received = probe.received;
-
+  let scenario: Scenario;
   let app: TestApp;
   let client: Injector;
   let admin: { authorization: string };
   beforeAll(async () => {
-    const databaseUrl = await probe.createDatabase();
-    ({ app, client, admin } = await startAppWithAdmin({ databaseUrl, definitions: [...ALL_MODULES, probe.definition], hostedModules: ['users', 'probe'] }));
+    scenario = await startModuleTest('users');
+    ({ app, client, admin } = scenario);
   });
-  afterAll(() => app.close());
+  afterAll(() => scenario.close());
+
+  const received = () => scenario.probe.received;
 
   const eventsOf = (type: string, userId: string) =>
-    received.filter((event) => event.type === type && (event.data as { userId?: string }).userId === userId);
+    received().filter((event) => event.type === type && (event.data as { userId?: string }).userId === userId);
   const eventually = (type: string, userId: string, count = 1) =>
-    waitFor(async () => eventsOf(type, userId).length >= count && eventsOf(type, userId), { what: `${count} × ${type} for ${userId}` });
+    scenario.eventually(async () => eventsOf(type, userId).length >= count && eventsOf(type, userId), { what: `${count} × ${type} for ${userId}` });
 
   it('publishes users.user-registered with userId, email and username when a user registers', async () => {
     const user = await registerAndLogin(client);
@@ -65,9 +61,9 @@ describe('users events', () => {
   it('delivers each event to the subscriber once and records it in the subscriber’s inbox', async () => {
     const user = await registerAndLogin(client);
     const [event] = await eventually('users.user-registered', user.id);
-    const rows = await query(app.databaseUrl, `select subscription, event_type from ${PROBE_SCHEMA}.inbox where event_id = $1`, [event!.id]);
+    const rows = await query(app.databaseUrl, `select subscription, event_type from ${scenario.probe.schema}.inbox where event_id = $1`, [event!.id]);
     expect(rows).toEqual([{ subscription: 'probe.users-events', event_type: 'users.user-registered' }]);
-    expect(received.filter((seen) => seen.id === event!.id)).toHaveLength(1);
+    expect(received().filter((seen) => seen.id === event!.id)).toHaveLength(1);
   });
 
   it('publishes nothing for a registration or a change refused with 409', async () => {
@@ -80,7 +76,7 @@ describe('users events', () => {
     // of the refused requests would have arrived before it.
     const marker = await registerAndLogin(client);
     await eventually('users.user-registered', marker.id);
-    expect(received.filter((event) => (event.data as { email?: string }).email === refusedEmail)).toEqual([]);
+    expect(received().filter((event) => (event.data as { email?: string }).email === refusedEmail)).toEqual([]);
     expect(eventsOf('users.user-updated', user.id)).toEqual([]);
   });
 });

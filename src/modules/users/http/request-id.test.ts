@@ -2,8 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { newUserInput, registerAndLogin, startGuardedApp, type Injector } from '../../../../test/support/users.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { UUID_PATTERN as UUID } from '../../../platform/http/uuid.js';
 
 describe('x-request-id on users routes', () => {
   let app: TestApp;
