@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_MODULES } from '../src/module-registry.js';
 import { PROJECT_ROOT } from './support/child-process.js';
 
 const MINUTES = 60_000;
@@ -86,7 +87,8 @@ describe('npm run new:module', () => {
       ]);
       expect(config.status, config.output).toBe(0);
       expect(JSON.parse(config.stdout)).toEqual({
-        byDefault: ['users', 'products', 'orders', 'payments', 'gift-cards'],
+        // Whatever modules this repository has, the new one comes last.
+        byDefault: [...ALL_MODULES.map(({ name }) => name), 'gift-cards'],
         named: ['users', 'gift-cards'],
         remote: ['gift-cards'],
       });
