@@ -34,6 +34,8 @@ export interface App {
   bus: EventBus;
   database: Database;
   hosted: string[];
+  /** Readiness answers 503 from now on, while requests are still served: a load balancer's cue to stop sending. */
+  drain(): void;
   /** Stops taking requests, lets in-flight requests and handlers finish, closes connections. */
   close(): Promise<void>;
 }
@@ -48,7 +50,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
     new Set([...Object.keys(overrides), ...Object.keys(config.remoteModules)]),
   );
 
-  const server = createServer(config, logger);
+  const { server, drain } = createServer(config, logger);
   try {
     const infrastructure = await openInfrastructure(server, { config, logger, databaseUrl: options.databaseUrl, definitions, hosted });
     const startPlatform = await registerHttpPlatform(server, { config, logger, definitions, infrastructure, jwtSecret: options.secrets.jwtSecret });
@@ -72,6 +74,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
       bus: infrastructure.bus,
       database: infrastructure.database,
       hosted: hosted.map((definition) => definition.name),
+      drain: () => drain.begin(),
       close: () => (closing ??= server.close()),
     };
   } catch (error) {

@@ -38,6 +38,8 @@ export interface AppConfig {
   events: EventsConfig;
   http: HttpConfig;
   shutdownTimeoutMs: number;
+  /** On SIGTERM, how long readiness says 503 while requests are still served, before closing. */
+  shutdownDrainMs: number;
   /** How often each process reloads the users whose access was revoked (suspended, inactive). */
   accessRevocationRefreshMs: number;
   /** The settings of each hosted module that has some, by module name, as its definition read them. */
@@ -69,6 +71,8 @@ export function loadConfig(env: Env = process.env, definitions: readonly ModuleD
     events: readEventsConfig(read),
     http: readHttpConfig(read),
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    // Long enough, in production, for a load balancer polling readiness to take the process out.
+    shutdownDrainMs: read.integer('SHUTDOWN_DRAIN_MS', production ? 5000 : 0, 0, 600_000),
     accessRevocationRefreshMs: read.integer('ACCESS_REVOCATION_REFRESH_MS', 1000, 50, 60_000),
     moduleConfigs: Object.fromEntries(
       definitions.flatMap((definition) => (definition.config && modules.includes(definition.name) ? [[definition.name, definition.config(read)]] : [])),

@@ -71,7 +71,9 @@ function closeOnSignals(app: App, config: AppConfig, logger: Logger): void {
   const close = async (signal: NodeJS.Signals) => {
     if (closing) return;
     closing = true;
-    logger.info({ signal }, 'shutting down: finishing in-flight requests and event handlers');
+    // Readiness first, so a load balancer stops sending; requests are served meanwhile.
+    app.drain();
+    logger.info({ signal, drainMs: config.shutdownDrainMs }, 'shutting down: readiness is 503; finishing in-flight requests and event handlers');
     // pg-boss drops the error listener of its LISTEN connection before closing it, so the server's
     // own shutdown notice (57P01) can surface as an uncaught error; while stopping it is expected.
     process.on('uncaughtException', (error: Error & { code?: string }) => {
@@ -83,7 +85,8 @@ function closeOnSignals(app: App, config: AppConfig, logger: Logger): void {
     setTimeout(() => {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
-    }, config.shutdownTimeoutMs + 5000).unref();
+    }, config.shutdownDrainMs + config.shutdownTimeoutMs + 5000).unref();
+    await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
     await app.close();
     await embedded?.stop();
     logger.info('stopped');

@@ -9,6 +9,7 @@ import { authPlugin } from '../platform/http/auth.js';
 import { requestTimeoutOptions } from '../platform/http/client-error.js';
 import { registerDeadLetterRoutes } from '../platform/http/dead-letter.routes.js';
 import { registerDocs } from '../platform/http/docs.js';
+import { installDrain, type Drain } from '../platform/http/drain.js';
 import { answerFrameworkError, installErrorHandling } from '../platform/http/error-handler.js';
 import { registerHealth } from '../platform/http/health.js';
 import { registerMetrics } from '../platform/http/metrics.js';
@@ -21,7 +22,8 @@ import { registerGlobalRateLimit } from '../platform/rate-limit/global-rate-limi
 import { UsersEvents } from '../modules/users/api.js';
 import type { Infrastructure } from './infrastructure.js';
 
-export function createServer(config: AppConfig, logger: Logger): FastifyInstance {
+/** The server, and its drain: readiness first, then close (see drain.ts). */
+export function createServer(config: AppConfig, logger: Logger): { server: FastifyInstance; drain: Drain } {
   const server: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: requestIdFrom,
@@ -30,13 +32,16 @@ export function createServer(config: AppConfig, logger: Logger): FastifyInstance
     bodyLimit: 256 * 1024,
     ...requestTimeoutOptions(config.http),
     frameworkErrors: answerFrameworkError,
+    // Requests arriving while closing get drain.ts's problem+json instead of Fastify's plain 503.
+    return503OnClosing: false,
   });
   server.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  const drain = installDrain(server);
   installValidation(server);
   installErrorHandling(server);
-  return server;
+  return { server, drain };
 }
 
 export interface HttpPlatformOptions {

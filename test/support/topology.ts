@@ -54,6 +54,8 @@ async function startProcesses(databaseUrl: string, plans: ProcessPlan[], extraEn
       // Every request of the tests and benchmarks comes from 127.0.0.1: the production limit per
       // address would throttle the harness, not a client. Tests of the limit pass their own.
       RATE_LIMIT_MAX: '0',
+      // Stopping is immediate in tests; the drain's own test sets it.
+      SHUTDOWN_DRAIN_MS: '0',
       ...extraEnv,
       ...plan.env,
       PORT: String(plan.port),
