@@ -56,7 +56,7 @@ export interface HttpPlatformOptions {
 /** Registers the platform's plugins and routes; resolves to a starter run once the app is wired. */
 export async function registerHttpPlatform(server: FastifyInstance, options: HttpPlatformOptions): Promise<() => Promise<void>> {
   const { config, logger, definitions, infrastructure } = options;
-  const { database, boss, bus, rateLimitStore } = infrastructure;
+  const { database, bus, rateLimitStore } = infrastructure;
   // Before anything that may answer early (rate limits), so every answer carries the headers.
   await registerSecurityHeaders(server);
   if (config.http.rateLimit.max > 0) await registerGlobalRateLimit(server, { store: rateLimitStore, ...config.http.rateLimit });
@@ -75,14 +75,7 @@ export async function registerHttpPlatform(server: FastifyInstance, options: Htt
   await server.register(authPlugin, { secret: options.jwtSecret, revocations });
 
   await registerMetrics(server, { ...config.http.metrics, host: config.host });
-  await registerHealth(server, {
-    database: async () => {
-      await database.sql`select 1`;
-    },
-    jobQueue: async () => {
-      await boss.getDb().executeSql('select 1');
-    },
-  });
+  await registerHealth(server, infrastructure.readiness);
   await registerDeadLetterRoutes(server, bus);
   return () => revocations.start();
 }

@@ -3,12 +3,17 @@
 // registers its own close on the server as it opens; Fastify runs onClose hooks last-registered
 // first, so the pieces close in the reverse order they opened: the bus (letting running handlers
 // finish) before the pools its handlers use, the module pools before the platform's.
+//
+// Readiness covers every pool requests are served from: the platform's, each hosted module's and
+// pg-boss's. Each pool reconnects by itself, within about a second of PostgreSQL coming back (see
+// platform/db/database.ts), so readiness says 200 again only once all of them work.
 import type { FastifyInstance } from 'fastify';
 import { PgBoss } from 'pg-boss';
 import type { AppConfig } from '../config.js';
 import { connectDatabase, type Database, type Db } from '../platform/db/database.js';
 import { ensureModuleRoles, moduleRole } from '../platform/db/module-roles.js';
 import { EventBus } from '../platform/events/event-bus.js';
+import type { HealthChecks } from '../platform/http/health.js';
 import type { Logger } from '../platform/logging/logger.js';
 import type { ModuleDefinition } from '../platform/modules/module-definition.js';
 import { sweepExpiredCounters } from '../platform/rate-limit/expired-counter-sweeper.js';
@@ -27,6 +32,8 @@ export interface Infrastructure {
   bus: EventBus;
   /** The database of a hosted module (or of the platform); throws for a module hosted elsewhere. */
   databaseOf(module: string): Db;
+  /** What readiness checks: `database` (the platform's pool and every hosted module's) and `jobQueue` (pg-boss's). */
+  readiness: HealthChecks;
 }
 
 export interface InfrastructureOptions {
@@ -46,8 +53,11 @@ export async function openInfrastructure(server: FastifyInstance, options: Infra
       logger.debug(`closed: ${what}`);
     });
 
+  // A pool replaces itself when a session ends under a statement (a restart): worth a line.
+  const replaced = (pool: string) => (error: unknown) =>
+    logger.warn({ pool, err: error }, `database pool ${pool} lost a session under a statement; replaced with a fresh pool`);
   // Small: a sign-in counts two rate limits at once; modules get pools of their own below.
-  const database = connectDatabase(databaseUrl, { max: 5, applicationName: 'shop:platform' });
+  const database = connectDatabase(databaseUrl, { max: 5, applicationName: 'shop:platform', onReplaced: replaced(PLATFORM) });
   closing('platform database', () => database.close());
   const rateLimitStore = createRateLimitStore(database.sql);
   const stopSweeping = sweepExpiredCounters(rateLimitStore, { everyMs: 60_000, logger });
@@ -60,6 +70,7 @@ export async function openInfrastructure(server: FastifyInstance, options: Infra
       connectDatabase(databaseUrl, {
         max: 5,
         applicationName: `shop:${definition.name}`,
+        onReplaced: replaced(definition.name),
         ...(config.moduleDatabaseRoles ? { role: moduleRole(definition.schema) } : {}),
       }),
     ]),
@@ -95,5 +106,14 @@ export async function openInfrastructure(server: FastifyInstance, options: Infra
   if (config.moduleDatabaseRoles) {
     await ensureModuleRoles(databaseUrl, definitions.map((definition) => definition.schema), 'pgboss');
   }
-  return { database, rateLimitStore, rateLimiter: createRateLimiter(rateLimitStore), boss, bus, databaseOf };
+  const readiness: HealthChecks = {
+    database: {
+      [PLATFORM]: () => database.ping(),
+      ...Object.fromEntries([...moduleDatabases].map(([name, moduleDatabase]) => [name, () => moduleDatabase.ping()])),
+    },
+    jobQueue: async () => {
+      await boss.getDb().executeSql('select 1');
+    },
+  };
+  return { database, rateLimitStore, rateLimiter: createRateLimiter(rateLimitStore), boss, bus, databaseOf, readiness };
 }

@@ -27,7 +27,16 @@ export interface RunningPostgres {
   /** Connection string for the `postgres` maintenance database of this server. */
   url: string;
   port: number;
+  /** Stops the server for good (smart, then fast if a session lingers). */
   stop(): Promise<void>;
+  /**
+   * Stops the server as a restart or a crash does, keeping its folder, port and settings for
+   * `start()`: `fast` ends every session at once (57P01), `immediate` kills it without a checkpoint
+   * (the next start runs crash recovery). For fault-injection tests.
+   */
+  halt(mode?: 'fast' | 'immediate'): Promise<void>;
+  /** Starts a halted server again, on the same port and folder; resolves once it accepts connections. */
+  start(): Promise<void>;
 }
 
 export class EmbeddedPostgresError extends Error {
@@ -64,30 +73,47 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const port = options.port ?? (await freePort());
   const serverOptions = ['-p', String(port), '-c', 'listen_addresses=127.0.0.1', ...(options.postgresFlags ?? [])];
   const logFile = path.join(databaseDir, 'server.log'); // inside the folder the server user owns
-  try {
-    await pgCtlAsServerUser(pgCtl, ['start', '-D', databaseDir, '-w', '-t', '60', '-l', logFile, '-o', serverOptions.map(quote).join(' ')]);
-  } catch (error) {
-    const log = await readFile(logFile, 'utf8').catch(() => '');
-    throw new EmbeddedPostgresError(`embedded PostgreSQL did not start (see ${logFile}): ${oneLine(log.slice(-400) || String(error))}`);
-  }
+  const startServer = async () => {
+    try {
+      await pgCtlAsServerUser(pgCtl, ['start', '-D', databaseDir, '-w', '-t', '60', '-l', logFile, '-o', serverOptions.map(quote).join(' ')]);
+    } catch (error) {
+      const log = await readFile(logFile, 'utf8').catch(() => '');
+      throw new EmbeddedPostgresError(`embedded PostgreSQL did not start (see ${logFile}): ${oneLine(log.slice(-400) || String(error))}`);
+    }
+  };
+  await startServer();
   await writeFile(ownerFile, String(process.pid));
 
   let stopped = false;
+  let halted = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    // Smart first (sessions close on their own), fast if one lingers.
-    await pgCtlAsServerUser(pgCtl, ['stop', '-D', databaseDir, '-m', 'smart', '-w', '-t', '5']).catch(() =>
+    // Smart first (sessions close on their own), fast if one lingers; a halted server (or one whose
+    // start again failed half-way) gets fast at once.
+    await pgCtlAsServerUser(pgCtl, ['stop', '-D', databaseDir, '-m', halted ? 'fast' : 'smart', '-w', '-t', '5']).catch(() =>
       pgCtlAsServerUser(pgCtl, ['stop', '-D', databaseDir, '-m', 'fast', '-w', '-t', '30']).catch(() => {}),
     );
     await rm(ownerFile, { force: true });
+  };
+  const halt = async (mode: 'fast' | 'immediate' = 'fast') => {
+    if (stopped) throw new EmbeddedPostgresError('embedded PostgreSQL was stopped for good; it cannot be halted');
+    if (halted) return;
+    await pgCtlAsServerUser(pgCtl, ['stop', '-D', databaseDir, '-m', mode, '-w', '-t', '30']);
+    halted = true;
+  };
+  const start = async () => {
+    if (stopped) throw new EmbeddedPostgresError('embedded PostgreSQL was stopped for good; it cannot be started again');
+    if (!halted) return;
+    await startServer();
+    halted = false;
   };
   // A crash must not leave a detached server behind: on a synchronous exit we can only signal it.
   process.once('exit', () => {
     if (!stopped) signalServer(databaseDir);
   });
   const url = `postgres://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${port}/postgres`;
-  return { url, port, stop };
+  return { url, port, stop, halt, start };
 }
 
 function isRoot(): boolean {

@@ -15,9 +15,10 @@ export async function ensureModuleRoles(url: string, schemas: readonly string[],
   try {
     await sql`select pg_advisory_lock(${ROLES_LOCK_ID})`;
     for (const schema of schemas) {
-      // A module without tables yet has no schema to grant.
+      // A module without tables yet has no schema to grant, but its role must exist: its pool
+      // connects as it (and readiness checks that pool).
       const [exists] = await sql`select 1 from pg_namespace where nspname = ${schema}`;
-      if (exists) await grantModuleRole(sql, schema, jobSchema);
+      await grantModuleRole(sql, schema, jobSchema, Boolean(exists));
     }
     await sql`select pg_advisory_unlock(${ROLES_LOCK_ID})`;
   } finally {
@@ -25,14 +26,14 @@ export async function ensureModuleRoles(url: string, schemas: readonly string[],
   }
 }
 
-async function grantModuleRole(sql: postgres.Sql, schema: string, jobSchema: string): Promise<void> {
+async function grantModuleRole(sql: postgres.Sql, schema: string, jobSchema: string, schemaExists: boolean): Promise<void> {
   const role = sql(moduleRole(schema));
   await retryConcurrentUpdate(async () => {
     // Roles are shared by every database of the server: another database may create it meanwhile.
     await sql`do $$ begin create role ${role} nologin; exception when duplicate_object then null; end $$`;
     await sql`grant ${role} to current_user`;
   });
-  for (const target of [schema, jobSchema]) {
+  for (const target of schemaExists ? [schema, jobSchema] : [jobSchema]) {
     const name = sql(target);
     await sql`grant usage on schema ${name} to ${role}`;
     await sql`grant select, insert, update, delete on all tables in schema ${name} to ${role}`;

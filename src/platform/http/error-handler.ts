@@ -1,9 +1,14 @@
 // Every 4xx/5xx leaves as problem+json. Validation failures list each failing field; server errors
-// are logged in full and answered with nothing internal (no stack, no SQL, no names).
+// are logged in full and answered with nothing internal (no stack, no SQL, no names). A database
+// that cannot be reached (down, restarting) is a 503 with Retry-After, never a 500.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { databaseUnavailable } from '../db/errors.js';
 import { HttpProblem, problemBody, type FieldError, type ProblemBody } from './problem.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+/** What a request that met an unreachable database is told to wait before retrying. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
 
 export function installErrorHandling(server: FastifyInstance): void {
   server.setErrorHandler((error: FastifyError | HttpProblem, request, reply) => {
@@ -23,6 +28,12 @@ export function installErrorHandling(server: FastifyInstance): void {
       // Fastify's own client errors (bad JSON, wrong content type, body too large, rate limit)
       // carry safe messages.
       return sendProblem(request, reply, status, error.message);
+    }
+    if (databaseUnavailable(error)) {
+      // Expected while PostgreSQL restarts: a warning, not an error; the pools reconnect by themselves.
+      request.log.warn({ err: error }, 'database unavailable');
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+      return sendProblem(request, reply, 503, 'The database is unavailable; try again shortly');
     }
     request.log.error({ err: error }, 'request failed');
     return sendProblem(request, reply, status >= 500 ? status : 500, 'An unexpected error occurred');
