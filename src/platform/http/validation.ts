@@ -1,12 +1,14 @@
 // Request validation. JSON bodies are checked strictly: no type coercion, unknown properties
 // rejected (not silently dropped), strings trimmed and lower-cased where the schema says so
 // (`transform`). Query strings and path params arrive as text, so only they are coerced. Text
-// PostgreSQL cannot store is refused everywhere (storable-text.ts).
+// PostgreSQL cannot store is refused everywhere (storable-text.ts), and so are query strings whose
+// percent-escapes are not UTF-8 (query-escapes.ts).
 import { Ajv, type Options } from 'ajv';
 import addFormats from 'ajv-formats';
 import addKeywords from 'ajv-keywords';
 import type { FastifyInstance } from 'fastify';
 import { problem } from './problem.js';
+import { malformedQueryEscapes } from './query-escapes.js';
 import { unstorableText } from './storable-text.js';
 
 function createAjv(options: Options): Ajv {
@@ -26,6 +28,7 @@ export function installValidation(server: FastifyInstance): void {
   // (unknown, records) as well, before any route's own preValidation sees the input.
   server.addHook('preValidation', async (request) => {
     const errors = [
+      ...malformedQueryEscapes(request.url),
       ...unstorableText(request.params, 'params'),
       ...unstorableText(request.query, 'querystring'),
       ...unstorableText(request.body, null),

@@ -4,7 +4,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../../../platform/db/database.js';
 import type { ReservationStatus, StockLine } from '../domain/reservation.js';
-import { orderReservations, products, reservationLines } from './schema.js';
+import { MAX_INTEGER, orderReservations, products, reservationLines } from './schema.js';
 
 /**
  * Holds `quantity` units for an order if that many are available right now; false otherwise
@@ -42,9 +42,12 @@ export async function commitUnits(tx: Tx, line: StockLine): Promise<void> {
 
 /** Puts sold units back into stock. */
 export async function restockUnits(tx: Tx, line: StockLine): Promise<void> {
+  // An admin may have set the stock to the most the column holds since the units were sold: it
+  // stays there (the sum is taken in bigint), rather than fail on every retry of the refund and be
+  // dead-lettered for good. Nobody can count units past 2^31 - 1 anyway.
   await tx
     .update(products)
-    .set({ stock: sql`${products.stock} + ${line.quantity}`, updatedAt: sql`now()` })
+    .set({ stock: sql`least(${products.stock}::bigint + ${line.quantity}, ${MAX_INTEGER})`, updatedAt: sql`now()` })
     .where(eq(products.id, line.productId));
 }
 

@@ -6,6 +6,9 @@ import type { ReservationStatus } from '../domain/reservation.js';
 
 export const productsSchema = pgSchema('products');
 
+/** The most a 32-bit integer column (prices, stock, reserved units) holds. */
+export const MAX_INTEGER = 2_147_483_647;
+
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, precision: 3 }).notNull().defaultNow();
 
 export const products = productsSchema.table(

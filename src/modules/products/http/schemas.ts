@@ -2,10 +2,8 @@
 // feed the OpenAPI document).
 import { Type } from 'typebox';
 import { PageQuery } from '../../../platform/http/pagination.js';
+import { MAX_INTEGER } from '../db/schema.js';
 import { CURRENCY_CODES, DEFAULT_CURRENCY } from '../domain/currencies.js';
-
-// Money and stock live in 32-bit integer columns.
-const MAX_INT = 2_147_483_647;
 
 const trimmed = (options: { minLength: number; maxLength: number; pattern?: string }) =>
   Type.String({ ...options, transform: ['trim'] });
@@ -14,10 +12,11 @@ const trimmed = (options: { minLength: number; maxLength: number; pattern?: stri
 export const Sku = trimmed({ minLength: 1, maxLength: 64, pattern: '^[!-~]+$' });
 export const Name = trimmed({ minLength: 1, maxLength: 200 });
 export const Description = Type.Union([trimmed({ minLength: 0, maxLength: 2000 }), Type.Null()]);
-export const PriceCents = Type.Integer({ minimum: 1, maximum: MAX_INT, description: 'price in minor units of the currency' });
+// Money and stock live in 32-bit integer columns.
+export const PriceCents = Type.Integer({ minimum: 1, maximum: MAX_INTEGER, description: 'price in minor units of the currency' });
 // ISO 4217, upper case as the standard writes it.
 export const Currency = Type.String({ enum: CURRENCY_CODES, transform: ['trim'], default: DEFAULT_CURRENCY });
-export const Stock = Type.Integer({ minimum: 0, maximum: MAX_INT, description: 'units on hand, reserved ones included' });
+export const Stock = Type.Integer({ minimum: 0, maximum: MAX_INTEGER, description: 'units on hand, reserved ones included' });
 
 export const ProductIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
