@@ -47,8 +47,10 @@ export const CATCH_UP_WAIT_MS = 2_500;
 const CATCH_UP_POLL_MS = 50;
 
 /** The order's facts have not all reached this module yet: nothing was charged, and a retry soon will work. */
+// A 409 with retry-after, not a 503: nothing is down, the payments module just cannot decide yet
+// (the order's events are on their way, or there is no such order), and a 5xx would blame the server.
 const notCaughtUp = () =>
-  new HttpProblem(503, 'The order is still being prepared for payment; nothing was charged, please retry shortly', { headers: { 'retry-after': '1' } });
+  new HttpProblem(409, 'The order is still being prepared for payment; nothing was charged, please retry shortly', { headers: { 'retry-after': '1' } });
 
 export function createPaymentsService(context: ModuleContext, gateway: CardGateway, now: () => Date = () => new Date()) {
   const { db, transaction, logger } = context;

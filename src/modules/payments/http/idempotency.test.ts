@@ -106,11 +106,11 @@ describe('idempotent payments', () => {
     expect(bobResponse.json()).toMatchObject({ orderId: bobOrder, customerId: bob.id });
   });
 
-  it('does not keep a refusal: after a 503 (not payable yet) the same key works once the order becomes payable', async () => {
+  it('does not keep a refusal: after a 409 (not payable yet) the same key works once the order becomes payable', async () => {
     const user = await registerAndLogin(client);
     const orderId = await placePayableOrder(scenario, user.id, { reserve: false });
     const key = randomUUID();
-    expectProblem(await pay(user, key, { orderId, card: validCard() }), 503);
+    expectProblem(await pay(user, key, { orderId, card: validCard() }), 409);
     await reserveStock(scenario, orderId);
     const response = await pay(user, key, { orderId, card: validCard() });
     expect(response.statusCode).toBe(201);

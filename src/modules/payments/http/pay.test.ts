@@ -239,12 +239,12 @@ describe('paying an order', () => {
       expectProblem(await pay({ auth: { authorization: `${user.auth.authorization}x` } }, orderId), 401);
     });
 
-    it('answers 503 with retry-after, after waiting a bounded time, for an order the payments module has never heard of', async () => {
+    it('answers 409 with retry-after, after waiting a bounded time, for an order the payments module has never heard of', async () => {
       const user = await registerAndLogin(client);
       // It cannot tell an order whose events are still on their way from no order at all.
       const startedAt = Date.now();
       const response = await pay(user, randomUUID());
-      expectProblem(response, 503);
+      expectProblem(response, 409);
       expect(response.headers['retry-after']).toBe('1');
       expect(Date.now() - startedAt).toBeGreaterThanOrEqual(CATCH_UP_WAIT_MS);
     });
@@ -265,11 +265,11 @@ describe('paying an order', () => {
   });
 
   describe('orders that are not awaiting payment', () => {
-    it('answers 503 with retry-after while the order stays pending (stock not reserved within the wait), and charges nothing', async () => {
+    it('answers 409 with retry-after while the order stays pending (stock not reserved within the wait), and charges nothing', async () => {
       const user = await registerAndLogin(client);
       const orderId = await placePayableOrder(scenario, user.id, { reserve: false });
       const response = await pay(user, orderId);
-      expectProblem(response, 503);
+      expectProblem(response, 409);
       expect(response.headers['retry-after']).toBe('1');
       expect(await paymentRows(orderId)).toEqual([]);
     });
