@@ -108,8 +108,9 @@ describe('kill -9 under a load of orders and payments', () => {
       return waitFor(
         async () => {
           const answer = await send(topology.baseUrl, '/api/v1/payments', order.token, { orderId: order.id, card }, { 'idempotency-key': key });
-          // 503: payments has not caught up with the order yet; 409 with a pending key: the first attempt is still running.
-          return 'status' in answer && answer.status !== 503 && !(answer.status === 409 && /in progress/i.test(answer.body?.detail ?? '')) && answer;
+          // Retryable: payments has not caught up with the order yet, or the first attempt (same key) is still running.
+          const retryable = 'status' in answer && answer.status === 409 && /in progress|still being prepared/i.test(answer.body?.detail ?? '');
+          return 'status' in answer && !retryable && answer;
         },
         { timeoutMs: 60_000, intervalMs: 200, what: `a final answer to paying ${order.id}` },
       );
@@ -157,7 +158,22 @@ describe('kill -9 under a load of orders and payments', () => {
         Number(charged!.count) === 0
       );
     };
-    await waitFor(handledEverywhere, { timeoutMs: 60_000, intervalMs: 200, what: 'every order event handled by every subscription' });
+    const handlingState = async () =>
+      JSON.stringify({
+        orders: await orderCount(),
+        reserveStock: await handledPerOrder('products', 'reserve-stock'),
+        paymentsOrderPlaced: await handledPerOrder('payments', 'order-placed'),
+        stockAnswers: (await handledPerOrder('orders', 'stock-reserved')) + (await handledPerOrder('orders', 'stock-rejected')),
+        jobs: await query(databaseUrl, `select name, state, count(*)::int from pgboss.job where state <> 'completed' group by name, state`),
+        chargedNotPaid: await query(
+          databaseUrl,
+          `select p.order_id, p.status, o.status as order_status, p.created_at, o.updated_at from payments.payments p join orders.orders o on o.id = p.order_id where p.status = 'succeeded' and o.status <> 'paid'`,
+        ),
+        succeededEvents: await query(databaseUrl, `select name, state, count(*)::int from pgboss.job where data->>'type' = 'payments.payment-succeeded' group by name, state`),
+      });
+    await waitFor(handledEverywhere, { timeoutMs: 60_000, intervalMs: 200, what: 'every order event handled by every subscription' }).catch(async (error: Error) => {
+      throw new Error(`${error.message}: ${await handlingState()}`);
+    });
     const drainedAt = Date.now();
 
     const orders = await query<{ id: string; status: string }>(databaseUrl, 'select id, status from orders.orders');

@@ -28,7 +28,10 @@ export function transition(from: OrderStatus, trigger: OrderTrigger): Transition
     case 'stock-rejected':
       return from === 'pending' ? allow('rejected') : refuse(from, trigger);
     case 'payment-succeeded':
-      return from === 'awaiting_payment' ? allow('paid') : refuse(from, trigger);
+      // Payments charges only an order whose stock it saw reserved; orders may not have heard of
+      // the reservation yet (its handler is waiting out a crashed worker). The money was taken
+      // for held stock, so the order is paid; the late stock-reserved is then refused.
+      return from === 'awaiting_payment' || from === 'pending' ? allow('paid') : refuse(from, trigger);
     case 'payment-refunded':
       if (from !== 'paid') return refuse(from, trigger);
       // A partial refund leaves the order paid; only the refund that completes it refunds it.
