@@ -23,6 +23,7 @@ import { runMigrations } from '../src/platform/db/migrate.js';
 import { query } from './support/test-database.js';
 import type { TestApp } from './support/test-app.js';
 import { registerAndLogin, startAppWithAdmin, type TestUser } from './support/users.js';
+import { startMonolith } from './support/topology.js';
 import { waitFor } from './support/wait-for.js';
 
 const OUTAGE_MS = 8000;
@@ -251,5 +252,35 @@ describe('PostgreSQL restart under light load', () => {
         `  app.close(): ${Math.round(closeMs)} ms (shutdown timeout ${SHUTDOWN_TIMEOUT_MS} ms)`,
       ].join('\n'),
     );
+  }, 60_000);
+
+  // The operator's view: the real process, PostgreSQL restarted under it, then SIGTERM. Before the
+  // pools were made to recover, such a shutdown overran its deadline ("shutdown took too long").
+  it('lets a real process shut down on SIGTERM within its deadline after PostgreSQL restarted under it', async () => {
+    const processDatabase = await ensureDatabase(server.url, 'shop_process');
+    const topology = await startMonolith(processDatabase, { SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) });
+    try {
+      const readiness = () => send(topology.baseUrl, 'readiness', 'GET', '/health/ready');
+      expect((await readiness()).status).toBe(200);
+      await server.halt('fast');
+      const down = await send(topology.baseUrl, 'read product', 'GET', `/api/v1/products/${productId}`);
+      expect(down.status).toBe(503);
+      await sleep(2000); // an outage, not a blip: the pools' connections are gone
+      await server.start();
+      const recoveredAt = performance.now();
+      await waitFor(async () => (await readiness()).status === 200, { timeoutMs: RECOVERY_BOUND_MS, intervalMs: 50, what: 'readiness 200 again' });
+      const readyMs = Math.round(performance.now() - recoveredAt);
+
+      const signalledAt = performance.now();
+      topology.processes.monolith!.child.kill('SIGTERM');
+      const exitCode = await topology.processes.monolith!.child.exited;
+      const shutdownMs = Math.round(performance.now() - signalledAt);
+      console.info(`database restart, real process: ready ${readyMs} ms after PostgreSQL came back; SIGTERM to exit ${shutdownMs} ms, exit code ${exitCode}`);
+      expect(exitCode).toBe(0);
+      expect(topology.processes.monolith!.child.output()).not.toMatch(/shutdown took too long/);
+      expect(shutdownMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
+    } finally {
+      topology.processes.monolith!.child.kill();
+    }
   }, 60_000);
 });
