@@ -50,6 +50,8 @@ export interface HttpPlatformOptions {
   /** Every module, hosted here or not: the AsyncAPI document describes all their events. */
   definitions: readonly ModuleDefinition[];
   infrastructure: Infrastructure;
+  /** Readiness says 503 while it drains. */
+  drain: Drain;
   jwtSecret: string;
 }
 
@@ -75,7 +77,7 @@ export async function registerHttpPlatform(server: FastifyInstance, options: Htt
   await server.register(authPlugin, { secret: options.jwtSecret, revocations });
 
   await registerMetrics(server, { ...config.http.metrics, host: config.host });
-  await registerHealth(server, infrastructure.readiness);
+  await registerHealth(server, infrastructure.readiness, () => options.drain.draining);
   await registerDeadLetterRoutes(server, bus);
   return () => revocations.start();
 }

@@ -14,12 +14,24 @@ describe('readiness', () => {
   let server: FastifyInstance;
   afterEach(() => server.close());
 
-  async function serve(checks: HealthChecks): Promise<FastifyInstance> {
+  async function serve(checks: HealthChecks, draining = () => false): Promise<FastifyInstance> {
     server = Fastify();
     installErrorHandling(server);
-    await registerHealth(server, checks);
+    await registerHealth(server, checks, draining);
     return server;
   }
+
+  it('is 503 once the process drains, though every check passes, while liveness stays 200', async () => {
+    let draining = false;
+    await serve({ database: ok }, () => draining);
+    expect((await server.inject({ url: '/health/ready' })).statusCode).toBe(200);
+    draining = true;
+    const response = await server.inject({ url: '/health/ready' });
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({ status: 503, detail: 'Not ready: shutting down' });
+    expect((await server.inject({ url: '/health/live' })).statusCode).toBe(200);
+  });
 
   it('is 200 when every part of every check passes', async () => {
     await serve({ database: { platform: ok, users: ok, orders: ok }, jobQueue: ok });

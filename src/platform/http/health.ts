@@ -13,7 +13,8 @@ export type HealthChecks = Record<string, HealthCheck | Record<string, HealthChe
 /** How long each check (each part) may take; a slower one counts as failing. */
 export const CHECK_TIMEOUT_MS = 2000;
 
-export async function registerHealth(server: FastifyInstance, checks: HealthChecks): Promise<void> {
+/** `draining`: true once the process is about to close; readiness then says 503 whatever the checks say. */
+export async function registerHealth(server: FastifyInstance, checks: HealthChecks, draining: () => boolean = () => false): Promise<void> {
   const status = Type.Object({ status: Type.String() });
   server.get('/health/live', { schema: { tags: ['health'], response: { 200: status } } }, async () => ({ status: 'ok' }));
 
@@ -21,6 +22,8 @@ export async function registerHealth(server: FastifyInstance, checks: HealthChec
     '/health/ready',
     { schema: { tags: ['health'], response: { 200: Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), Type.String()) }) } } },
     async (request, reply) => {
+      // A load balancer's cue to stop sending, while the requests it still sends are served.
+      if (draining()) return sendProblem(request, reply, 503, 'Not ready: shutting down');
       const results: Record<string, string> = {};
       const parts: Record<string, Record<string, string>> = {};
       await Promise.all(
