@@ -10,7 +10,6 @@
 //   has its stock reserved (order-placed handled by products, stock-reserved by orders), none is
 //   dead-lettered, and every product and order acknowledged is there;
 // - the app then closes within its shutdown timeout.
-import { request as httpRequest } from 'node:http';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -20,6 +19,7 @@ import { CONNECT_TIMEOUT_SECONDS, RECONNECT_DELAY_MAX_SECONDS } from '../src/pla
 import { startEmbeddedPostgres, type RunningPostgres } from '../src/platform/db/embedded-postgres.js';
 import { ensureDatabase } from '../src/platform/db/ensure-database.js';
 import { runMigrations } from '../src/platform/db/migrate.js';
+import { rawRequest } from './support/raw-http.js';
 import { query } from './support/test-database.js';
 import type { TestApp } from './support/test-app.js';
 import { registerAndLogin, startAppWithAdmin, type TestUser } from './support/users.js';
@@ -50,33 +50,12 @@ interface Sent {
   body: string;
 }
 
-function send(baseUrl: string, what: Sent['what'], method: string, urlPath: string, token?: string, body?: unknown): Promise<Sent> {
+async function send(baseUrl: string, what: Sent['what'], method: string, urlPath: string, token?: string, body?: unknown): Promise<Sent> {
   const sentAt = performance.now();
-  return new Promise((resolve) => {
-    const done = (result: Omit<Sent, 'what' | 'sentAt' | 'answeredAt'>) => resolve({ what, sentAt, answeredAt: performance.now(), ...result });
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = httpRequest(`${baseUrl}${urlPath}`, {
-      method,
-      agent: false,
-      timeout: HANG_MS,
-      headers: { ...(payload ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    });
-    req.on('response', (response) => {
-      let text = '';
-      response.on('data', (chunk) => (text += String(chunk)));
-      response.on('end', () =>
-        done({
-          status: response.statusCode ?? 0,
-          contentType: String(response.headers['content-type'] ?? ''),
-          ...(response.headers['retry-after'] ? { retryAfter: String(response.headers['retry-after']) } : {}),
-          body: text,
-        }),
-      );
-    });
-    req.on('timeout', () => req.destroy(Object.assign(new Error('no answer'), { code: 'HUNG' })));
-    req.on('error', (error: NodeJS.ErrnoException) => done({ status: 0, error: error.code ?? error.message, contentType: '', body: '' }));
-    req.end(payload);
-  });
+  const answer = await rawRequest(`${baseUrl}${urlPath}`, { method, timeoutMs: HANG_MS, ...(token ? { token } : {}), ...(body !== undefined ? { body } : {}) });
+  const answeredAt = performance.now();
+  if ('error' in answer) return { what, sentAt, answeredAt, status: 0, error: answer.error, contentType: '', body: '' };
+  return { what, sentAt, answeredAt, status: answer.status, contentType: answer.contentType, ...(answer.retryAfter ? { retryAfter: answer.retryAfter } : {}), body: answer.body };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

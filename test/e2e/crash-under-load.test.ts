@@ -2,8 +2,8 @@
 // every acknowledged order settles, each event had its effect once, stock and reservations balance
 // exactly, and no order was charged twice, although every payment was sent again with the same
 // Idempotency-Key after its first connection was dropped.
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest } from '../support/raw-http.js';
 import { createTestDatabase, query } from '../support/test-database.js';
 import { startMonolith, type Topology } from '../support/topology.js';
 import { waitFor } from '../support/wait-for.js';
@@ -18,31 +18,9 @@ const address = { street: '1 Main Street', city: 'Springfield', zipCode: '12345'
 const card = { number: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 2, cvc: '123' };
 const SETTLED = ['awaiting_payment', 'paid', 'rejected', 'cancelled', 'refunded'];
 
-type Answer = { status: number; body: any } | { error: string };
-
-// One connection per request; `dropAfterSending` closes it as soon as the request is written, so
-// the client never learns whether the server acted on it.
-function send(baseUrl: string, path: string, token: string, body: unknown, headers: Record<string, string> = {}, dropAfterSending = false): Promise<Answer> {
-  return new Promise((resolve) => {
-    const req = httpRequest(`${baseUrl}${path}`, {
-      method: 'POST',
-      agent: false,
-      timeout: 15_000,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...headers },
-    });
-    req.on('response', (response) => {
-      let text = '';
-      response.on('data', (chunk) => (text += String(chunk)));
-      response.on('end', () => resolve({ status: response.statusCode!, body: text ? JSON.parse(text) : null }));
-      response.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
-    });
-    req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })));
-    req.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
-    req.end(JSON.stringify(body), () => {
-      if (dropAfterSending) setImmediate(() => req.destroy(Object.assign(new Error('dropped by the client'), { code: 'DROPPED' })));
-    });
-  });
-}
+// `dropAfterSending`: the client never learns whether the server acted on the request.
+const send = (baseUrl: string, path: string, token: string, body: unknown, headers: Record<string, string> = {}, dropAfterSending = false) =>
+  rawRequest(`${baseUrl}${path}`, { method: 'POST', token, body, headers, dropAfterSending });
 
 async function inBatches<T>(count: number, size: number, work: (index: number) => Promise<T>): Promise<T[]> {
   const results: T[] = [];
@@ -83,7 +61,7 @@ describe('kill -9 under a load of orders and payments', () => {
       const customer = customers[index % customers.length]!;
       const product = products[index % PRODUCTS]!;
       const answer = await send(topology.baseUrl, '/api/v1/orders', customer.token, { items: [{ productId: product.id, quantity: 1 + (index % 3) }], shippingAddress: address });
-      if ('status' in answer && answer.status === 201) acknowledged.push({ id: answer.body.id, token: customer.token, pay: index % 2 === 0 });
+      if ('status' in answer && answer.status === 201) acknowledged.push({ id: answer.data.id, token: customer.token, pay: index % 2 === 0 });
       // A client that lost its connection waits for the service to come back and goes on with its
       // next order (it does not send this one again: without an idempotency key it might double it).
       if ('error' in answer) await restarting;
@@ -109,7 +87,7 @@ describe('kill -9 under a load of orders and payments', () => {
         async () => {
           const answer = await send(topology.baseUrl, '/api/v1/payments', order.token, { orderId: order.id, card }, { 'idempotency-key': key });
           // Retryable: payments has not caught up with the order yet, or the first attempt (same key) is still running.
-          const retryable = 'status' in answer && answer.status === 409 && /in progress|still being prepared/i.test(answer.body?.detail ?? '');
+          const retryable = 'status' in answer && answer.status === 409 && /in progress|still being prepared/i.test(answer.data?.detail ?? '');
           return 'status' in answer && !retryable && answer;
         },
         { timeoutMs: 60_000, intervalMs: 200, what: `a final answer to paying ${order.id}` },
@@ -197,7 +175,7 @@ describe('kill -9 under a load of orders and payments', () => {
     expect(lost).toEqual([]);
     expect(doubleCharged).toEqual([]);
     expect(paidWithoutPayment).toEqual([]);
-    for (const answer of payments) expect([201, 409], JSON.stringify(answer.body)).toContain(answer.status);
+    for (const answer of payments) expect([201, 409], answer.body).toContain(answer.status);
     expect(await handledPerOrder('products', 'reserve-stock')).toBe(orders.length);
     expect(await handledPerOrder('payments', 'order-placed')).toBe(orders.length);
     const stockAnswers = (await handledPerOrder('orders', 'stock-reserved')) + (await handledPerOrder('orders', 'stock-rejected'));

@@ -2,8 +2,8 @@
 // once while requests are still served (the drain), then the server closes. Every request either
 // completes, is refused with a problem+json 503, or cannot connect: none is cut off or answered
 // with anything else. After a restart every acknowledged order settles.
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawRequest, type RawAnswer } from '../support/raw-http.js';
 import { createTestDatabase } from '../support/test-database.js';
 import { startMonolith, type Topology } from '../support/topology.js';
 import { httpClient, type HttpClient } from './http-client.js';
@@ -15,33 +15,9 @@ const ORDERS = WAVES * WAVE_SIZE;
 const DRAIN_MS = 700;
 const address = { street: '1 Main Street', city: 'Springfield', zipCode: '12345', country: 'US' };
 
-type Outcome = { status: number; contentType: string; body: string; at: number } | { error: string; at: number };
-
-// A connection of its own per request (no keep-alive), so a refused connection means "not
-// accepting", never a reused socket the server closed under us.
-function send(baseUrl: string, method: string, path: string, token?: string, body?: unknown): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = httpRequest(`${baseUrl}${path}`, {
-      method,
-      agent: false,
-      timeout: 15_000,
-      headers: {
-        ...(payload ? { 'content-type': 'application/json' } : {}),
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-    });
-    req.on('response', (response) => {
-      let text = '';
-      response.on('data', (chunk) => (text += String(chunk)));
-      response.on('end', () => resolve({ status: response.statusCode!, contentType: String(response.headers['content-type'] ?? ''), body: text, at: Date.now() }));
-      response.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message, at: Date.now() }));
-    });
-    req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'TIMEOUT' })));
-    req.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message, at: Date.now() }));
-    req.end(payload);
-  });
-}
+type Outcome = RawAnswer;
+const send = (baseUrl: string, method: string, path: string, token?: string, body?: unknown) =>
+  rawRequest(`${baseUrl}${path}`, { method, ...(token ? { token } : {}), ...(body !== undefined ? { body } : {}) });
 
 describe('SIGTERM under a burst of orders', () => {
   let topology: Topology;
