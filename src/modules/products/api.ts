@@ -10,13 +10,15 @@ const Currency = Type.String({ pattern: '^[A-Z]{3}$' });
 // What the integer stock columns can hold.
 const Units = Type.Integer({ minimum: 0, maximum: 2_147_483_647 });
 
-const ProductChangedData = Type.Object({
-  productId: Id,
+// What other modules may know of a product, in its events and its contract alike.
+const ProductFacts = {
   sku: Type.String({ minLength: 1 }),
   name: Type.String({ minLength: 1 }),
   priceCents: Type.Integer({ minimum: 1 }),
   currency: Currency,
-});
+};
+
+const ProductChangedData = Type.Object({ productId: Id, ...ProductFacts });
 
 export const ProductsEvents = {
   productCreated: defineEvent('products.product-created', ProductChangedData),
@@ -39,13 +41,7 @@ export type ProductChanged = EventData<typeof ProductsEvents.productCreated>;
 export type StockReserved = EventData<typeof ProductsEvents.stockReserved>;
 export type StockRejected = EventData<typeof ProductsEvents.stockRejected>;
 
-const ProductSummarySchema = Type.Object({
-  id: Id,
-  sku: Type.String({ minLength: 1 }),
-  name: Type.String({ minLength: 1 }),
-  priceCents: Type.Integer({ minimum: 1 }),
-  currency: Currency,
-});
+const ProductSummarySchema = Type.Object({ id: Id, ...ProductFacts });
 export type ProductSummary = Static<typeof ProductSummarySchema>;
 
 /** What other modules may ask the products module. Shaped for a network: batched, plain data. */
