@@ -24,7 +24,7 @@ async function countOrders(client: HttpClient, token: string) {
   let count = 0;
   let cursor: string | null = null;
   do {
-    const page = await client.get(`/api/v1/orders?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, token);
+    const page: { body: { items: unknown[]; nextCursor: string | null } } = await client.get(`/api/v1/orders?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, token);
     count += page.body.items.length;
     cursor = page.body.nextCursor;
   } while (cursor);
