@@ -1,0 +1,242 @@
+// `npm run bench`: what the platform costs next to hand-written code doing the same work, measured
+// side by side in one invocation on this machine. It starts its own PostgreSQL on loopback, the app
+// as `npm start` runs it in production mode (abuse limits off, said in the output), a hand-written
+// Fastify + postgres.js server on the same database, and autocannon in a process of its own.
+// Each compared pair runs back to back, several rounds, alternating which side goes first.
+//
+//   read    GET /api/v1/products/:id                      vs the same SELECT by hand
+//   write   POST /api/v1/orders, its sagas in process     vs the same inserts in one transaction
+//   settle  orders placed ÷ (load time + until none is pending)  vs the hand-written write rate
+//   events  commit → handler at 200/s and 1,000/s         vs pg-boss polling with its defaults
+//   proxy   GET payment through the gateway to payments   vs the monolith
+//   design  composed GET /api/v1/orders/:id, monolith     vs every module in its own process
+//   start   process start to ready on existing data, and idle RSS
+//
+// Writes bench-results/results.json (every run) and bench-results/chart.svg; logs of every
+// process are in bench-results/logs. BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS tune it;
+// BENCH_ONLY=read-write,events,extraction,start runs some sections; BENCH_CPU_PROF=1 writes a CPU
+// profile of every process to bench-results/profiles.
+import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { startEmbeddedPostgres } from '../src/platform/db/embedded-postgres.js';
+import { ensureDatabase } from '../src/platform/db/ensure-database.js';
+import { runMigrations } from '../src/platform/db/migrate.js';
+import { freePort } from '../src/platform/free-port.js';
+import { eventBus, pgBossDefaults, type EventLatency } from './support/event-latency.js';
+import { CONNECTIONS, DURATION_SECONDS, load, type LoadResult } from './support/load.js';
+import { ABUSE_LIMITS_OFF, ROOT, startApp, startFullySplit, startHandWritten, startSplit, stopAll, type Running } from './support/processes.js';
+import { printTable, spread, writeResults, type Row } from './support/report.js';
+import { seed, until } from './support/seed.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const OUT = path.join(ROOT, 'bench-results');
+const LOGS = path.join(OUT, 'logs');
+
+const median = (values: number[]) => spread(values).median;
+const perSecond = (runs: LoadResult[]) => median(runs.map((run) => run.requestsPerSecond)).toFixed(0);
+const p99 = (runs: LoadResult[]) => median(runs.map((run) => run.p99Ms)).toFixed(0);
+const describe = (label: string, runs: LoadResult[]) => `${label} ${perSecond(runs)}/s p99 ${p99(runs)} ms`;
+
+/** Runs `a` and `b` back to back, `ROUNDS` times, alternating which goes first. */
+async function pairs(a: () => Promise<LoadResult>, b: () => Promise<LoadResult>) {
+  const runs = { a: [] as LoadResult[], b: [] as LoadResult[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    if (round % 2 === 0) {
+      runs.a.push(await a());
+      runs.b.push(await b());
+    } else {
+      runs.b.push(await b());
+      runs.a.push(await a());
+    }
+  }
+  return runs;
+}
+
+function ratioRow(name: string, measured: string, baseline: string, target: number, ratios: number[], detail: string): Row {
+  const value = spread(ratios);
+  return { name, measured, baseline, value, unit: 'x', target: `≥ ${target}`, met: value.median >= target, detail };
+}
+
+function checked(label: string, result: LoadResult): LoadResult {
+  if (result.failed > 0) console.warn(`  warning: ${label}: ${result.failed} requests were not answered 2xx`);
+  return result;
+}
+
+async function readWriteSettle(url: string, sql: postgres.Sql) {
+  const [appPort, handPort] = [await freePort(), await freePort()];
+  const app = await startApp('app', url, appPort, LOGS);
+  const hand = await startHandWritten(url, handPort, LOGS);
+  try {
+    const data = await seed(app.url);
+    const read = { app: `${app.url}/api/v1/products/${data.productIds[0]}`, hand: `${hand.url}/products/${data.productIds[0]}` };
+    const write = { app: `${app.url}/api/v1/orders`, hand: `${hand.url}/orders` };
+    const order = { method: 'POST' as const, token: data.customerToken, body: data.orderBody };
+    const untilNonePending = () =>
+      until(async () => ((await sql`select exists (select 1 from orders.orders where status = 'pending') as pending`)[0]!.pending ? null : true), 300_000);
+
+    console.log('warming up');
+    for (const target of [read.app, read.hand]) await load({ url: target, seconds: 2 });
+    for (const target of [write.app, write.hand]) await load({ url: target, ...order, seconds: 2 });
+    await untilNonePending();
+
+    console.log('read');
+    const reads = await pairs(
+      async () => checked('read, app', await load({ url: read.app })),
+      async () => checked('read, hand-written', await load({ url: read.hand })),
+    );
+    console.log('write and settle');
+    const settles: number[] = [];
+    const writes = await pairs(
+      async () => {
+        const result = checked('write, app', await load({ url: write.app, ...order }));
+        const drainStart = performance.now();
+        await untilNonePending();
+        settles.push(result.ok / (result.seconds + (performance.now() - drainStart) / 1000));
+        return result;
+      },
+      async () => checked('write, hand-written', await load({ url: write.hand, ...order })),
+    );
+    const handRate = (index: number) => writes.b[index]!.requestsPerSecond;
+    return {
+      raw: { reads, writes, settles },
+      rows: [
+        ratioRow('read', 'GET /api/v1/products/:id', 'hand-written, same SELECT', 0.8, reads.a.map((run, i) => run.requestsPerSecond / reads.b[i]!.requestsPerSecond), `${describe('app', reads.a)}; ${describe('hand', reads.b)}`),
+        ratioRow('write', 'POST /api/v1/orders (3 lines), sagas in process', 'same inserts by hand, one transaction, no event', 0.5, writes.a.map((run, i) => run.requestsPerSecond / handRate(i)), `${describe('app', writes.a)}; ${describe('hand', writes.b)}`),
+        ratioRow('settle', 'orders placed ÷ (load + until none pending)', 'hand-written write rate', 0.33, settles.map((rate, i) => rate / handRate(i)), `app settles ${median(settles).toFixed(0)} orders/s; hand writes ${perSecond(writes.b)}/s`),
+      ],
+    };
+  } finally {
+    await stopAll([app, hand]);
+  }
+}
+
+async function events(url: string) {
+  console.log('events');
+  const seconds = 3;
+  const runs: Record<string, EventLatency[]> = { bus200: [], defaults200: [], bus1000: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    runs.bus200!.push(await eventBus(url, 200, seconds));
+    runs.bus1000!.push(await eventBus(url, 1000, seconds));
+  }
+  runs.defaults200!.push(await pgBossDefaults(url, 200, seconds));
+  const p99s = spread(runs.bus200!.map((run) => run.p99Ms));
+  const backlog = spread(runs.bus1000!.map((run) => run.catchUpMs));
+  const defaults = runs.defaults200![0]!;
+  const ms = (value: number) => (Number.isNaN(value) ? 'not all in 15 s' : `${value.toFixed(0)} ms`);
+  return {
+    raw: runs,
+    rows: [
+      {
+        name: 'events 200/s',
+        measured: 'commit → handler p99, same process',
+        baseline: 'pg-boss work() with its defaults',
+        value: p99s,
+        unit: 'ms',
+        target: '< 20 ms',
+        met: p99s.median < 20,
+        detail: `p50 ${median(runs.bus200!.map((run) => run.p50Ms)).toFixed(1)} ms; defaults p50 ${ms(defaults.p50Ms)}, p99 ${ms(defaults.p99Ms)}`,
+      },
+      {
+        name: 'events 1000/s',
+        measured: 'catch-up after 3 s of publishing',
+        baseline: '—',
+        value: backlog,
+        unit: 'ms',
+        target: '< 500 ms',
+        met: backlog.median < 500,
+        detail: `p50 ${median(runs.bus1000!.map((run) => run.p50Ms)).toFixed(1)} ms, p99 ${median(runs.bus1000!.map((run) => run.p99Ms)).toFixed(1)} ms; undelivered at the end ${median(runs.bus1000!.map((run) => run.backlogAtEnd))}`,
+      },
+    ] satisfies Row[],
+  };
+}
+
+async function extraction(url: string) {
+  const monolith = await startApp('monolith', url, await freePort(), LOGS);
+  const running: Running[] = [monolith];
+  try {
+    const data = await seed(monolith.url);
+    const get = (base: string, route: string) => () => load({ url: `${base}${route}`, token: data.customerToken }).then((result) => checked(route, result));
+    console.log('proxy');
+    const split = await startSplit(url, await freePort(), LOGS);
+    running.push(...split);
+    const payment = `/api/v1/payments/${data.paymentId}`;
+    await get(split[0]!.url, payment)();
+    const proxy = await pairs(get(split[0]!.url, payment), get(monolith.url, payment));
+    await stopAll(split);
+    console.log('design');
+    const apart = await startFullySplit(url, await freePort(), LOGS);
+    running.push(...apart);
+    const order = `/api/v1/orders/${data.orderId}`;
+    await get(apart[0]!.url, order)();
+    const design = await pairs(get(monolith.url, order), get(apart[0]!.url, order));
+    return {
+      raw: { proxy, design },
+      rows: [
+        ratioRow('proxy', 'GET /api/v1/payments/:id via gateway → payments process', 'the monolith', 0.5, proxy.a.map((run, i) => run.requestsPerSecond / proxy.b[i]!.requestsPerSecond), `${describe('split', proxy.a)}; ${describe('monolith', proxy.b)}`),
+        ratioRow('design', 'composed GET /api/v1/orders/:id, monolith', 'every module in its own process', 3, design.a.map((run, i) => run.requestsPerSecond / design.b[i]!.requestsPerSecond), `${describe('monolith', design.a)}; ${describe('apart', design.b)}`),
+      ],
+    };
+  } finally {
+    await stopAll(running);
+  }
+}
+
+async function startUp(url: string) {
+  console.log('start');
+  const runs: Array<{ readyMs: number; rssMb: number }> = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const app = await startApp('start', url, await freePort(), LOGS);
+    await new Promise((resolve) => setTimeout(resolve, 2000)); // idle: start-up garbage collected or not, as it would be
+    const status = await readFile(`/proc/${app.process.pid}/status`, 'utf8');
+    runs.push({ readyMs: app.readyMs, rssMb: Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024 });
+    await app.stop();
+  }
+  const ready = spread(runs.map((run) => run.readyMs));
+  const rss = spread(runs.map((run) => run.rssMb));
+  return {
+    raw: runs,
+    rows: [
+      { name: 'start', measured: 'process start to ready, existing data', baseline: '—', value: ready, unit: 'ms', target: '< 1000 ms', met: ready.median < 1000, detail: 'spawn to first 200 from /health/ready' },
+      { name: 'idle RSS', measured: 'resident memory, idle after start', baseline: '—', value: rss, unit: 'MB', target: '< 120 MB', met: rss.median < 120, detail: 'VmRSS of the app process' },
+    ] satisfies Row[],
+  };
+}
+
+async function main() {
+  await rm(OUT, { recursive: true, force: true });
+  await mkdir(LOGS, { recursive: true });
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'shop-bench-'));
+  await chmod(dataDir, 0o755); // run as root, PostgreSQL runs as another user and must reach it
+  const server = await startEmbeddedPostgres({ dataDir, password: 'bench' });
+  const url = await ensureDatabase(server.url, 'bench');
+  await runMigrations(url);
+  const sql = postgres(url, { max: 2, onnotice: () => {} });
+  const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, ${os.platform()}`;
+  console.log(`npm run bench on ${machine}`);
+  console.log(`${ROUNDS} rounds of ${DURATION_SECONDS} s per side, ${CONNECTIONS} connections (autocannon in its own process), PostgreSQL on loopback`);
+  console.log(`abuse limits off for the load generator: ${Object.entries(ABUSE_LIMITS_OFF).map(([name, value]) => `${name}=${value}`).join(' ')}`);
+  try {
+    const only = process.env.BENCH_ONLY?.split(',');
+    const sections: Record<string, { rows: Row[]; raw: unknown }> = {};
+    const section = async (name: string, run: () => Promise<{ rows: Row[]; raw: unknown }>) => {
+      if (!only || only.includes(name)) sections[name] = await run();
+    };
+    await section('read-write', () => readWriteSettle(url, sql));
+    await section('events', () => events(url));
+    await section('extraction', () => extraction(url));
+    await section('start', () => startUp(url));
+    const rows = Object.values(sections).flatMap((section) => section.rows);
+    console.log(`\n${printTable(rows)}\n`);
+    const raw = Object.fromEntries(Object.entries(sections).map(([name, section]) => [name, section.raw]));
+    await writeResults(OUT, rows, { machine, rounds: ROUNDS, seconds: DURATION_SECONDS, connections: CONNECTIONS, ...raw }, `npm run bench: ${machine}`);
+    console.log(`raw runs: bench-results/results.json; chart: bench-results/chart.svg; process logs: bench-results/logs`);
+  } finally {
+    await sql.end();
+    await server.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
