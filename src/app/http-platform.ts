@@ -14,6 +14,7 @@ import { answerFrameworkError, installErrorHandling } from '../platform/http/err
 import { registerHealth } from '../platform/http/health.js';
 import { registerMetrics } from '../platform/http/metrics.js';
 import { requestIdFrom } from '../platform/http/request-id.js';
+import { OneLinePerRequest } from '../platform/http/request-log.js';
 import { registerSecurityHeaders } from '../platform/http/security-headers.js';
 import { installValidation } from '../platform/http/validation.js';
 import type { Logger } from '../platform/logging/logger.js';
@@ -27,6 +28,7 @@ export function createServer(config: AppConfig, logger: Logger): { server: Fasti
   const server: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     genReqId: requestIdFrom,
+    logController: new OneLinePerRequest(logger),
     requestIdHeader: false,
     trustProxy: config.http.trustProxy,
     bodyLimit: 256 * 1024,

@@ -3,6 +3,7 @@
 import { and, desc, eq, ilike, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../platform/db/database.js';
 import { afterSortKey } from '../../../platform/db/keyset.js';
+import { preparedQuery } from '../../../platform/db/prepared-query.js';
 import type { SortKey } from '../../../platform/http/pagination.js';
 import type { ProductSummary } from '../api.js';
 import { products, type ProductRow } from './schema.js';
@@ -30,8 +31,12 @@ export async function insertProduct(runner: Runner, product: NewProduct): Promis
   return row!;
 }
 
+const selectProductById = preparedQuery<{ id: string }, ProductRow[]>((runner) =>
+  runner.select().from(products).where(eq(products.id, sql.placeholder('id'))).prepare('products_by_id'),
+);
+
 export async function findProductById(runner: Runner, id: string): Promise<ProductRow | null> {
-  const [row] = await runner.select().from(products).where(eq(products.id, id));
+  const [row] = await selectProductById(runner, { id });
   return row ?? null;
 }
 
