@@ -1,5 +1,6 @@
 // Rule: a module's published language (src/modules/<name>/api.ts) imports nothing but TypeBox,
-// src/platform/ (types and helpers such as defineEvent) and other modules' api.ts. Every other
+// src/platform/ (types and helpers such as defineEvent) and other modules' api.ts, and what it
+// imports loads no package but TypeBox either (defineContract is data, not the remote-call stack). Every other
 // module reads it, in both directions, and a module moved to a service of its own still shares
 // it: an import of its own tables, services or definition would drag the module's runtime (and
 // its dependencies) into each reader, and another package into each code base that reads it.
@@ -25,6 +26,31 @@ function importedFiles(codeBase: CodeBase): string[] {
     .map(describeDependency);
 }
 
+/**
+ * Packages a published language loads through the files it imports, however indirectly: reading
+ * a module's events or contract must not load Fastify, a database driver or the remote-call stack.
+ */
+function packagesLoaded(codeBase: CodeBase): string[] {
+  const edges = dependencies(codeBase);
+  const packages = packageImports(codeBase).filter(({ specifier }) => !TYPEBOX.test(specifier));
+  const found: string[] = [];
+  for (const language of new Set(edges.map(({ from }) => from).filter(isPublishedLanguage))) {
+    const reached = new Set([language]);
+    const queue = [language];
+    while (queue.length > 0) {
+      const file = queue.shift()!;
+      for (const { from, to } of edges) {
+        if (from === file && !reached.has(to)) reached.add(to), queue.push(to);
+      }
+    }
+    reached.delete(language); // its own imports are the first rule's
+    for (const loaded of packages.filter(({ from }) => reached.has(from))) {
+      found.push(`${language} loads ${loaded.specifier} (${describePackageImport(loaded)})`);
+    }
+  }
+  return found.sort();
+}
+
 function importedPackages(codeBase: CodeBase): string[] {
   return packageImports(codeBase)
     .filter(({ from, specifier }) => isPublishedLanguage(from) && !TYPEBOX.test(specifier))
@@ -36,6 +62,18 @@ describe('published languages', () => {
     expect(await importsSeenByTsarch(project)).toEqual([]);
     expect(importedFiles(project)).toEqual([]);
     expect(importedPackages(project)).toEqual([]);
+  });
+
+  it('forbids a published language from loading any package but typebox through the files it imports', () => {
+    expect(packagesLoaded(project)).toEqual([]);
+  });
+
+  it('reports the fixture api.ts that loads Fastify through platform code', () => {
+    expect(packagesLoaded(fixture('published-language'))).toEqual([
+      // orders' api.ts reads users' api.ts, and so loads what it loads.
+      'src/modules/orders/api.ts loads fastify (src/platform/http/serve.ts:2 imports fastify)',
+      'src/modules/users/api.ts loads fastify (src/platform/http/serve.ts:2 imports fastify)',
+    ]);
   });
 
   it("reports the fixture api.ts imports of its own module's files, another module's internals and index.ts, and packages", async () => {

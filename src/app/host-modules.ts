@@ -8,6 +8,8 @@ import type { Logger } from '../platform/logging/logger.js';
 import type { ModuleContext, ModuleDefinition } from '../platform/modules/module-definition.js';
 import { registerRemoteModuleProxy } from '../platform/proxy/remote-module-proxy.js';
 import type { ContractDefinition } from '../platform/remote/contract-definition.js';
+import { serveContract } from '../platform/remote/contract-routes.js';
+import { connectContract } from '../platform/remote/remote-contract.js';
 import type { Infrastructure } from './infrastructure.js';
 
 export interface HostModulesOptions {
@@ -49,7 +51,7 @@ export async function hostModules(server: FastifyInstance, options: HostModulesO
     const clientKey = `${caller.name}>${provider}`;
     let implementation = overrides[provider] ?? offered.get(provider) ?? remoteClients.get(clientKey);
     if (implementation === undefined) {
-      implementation = contract.connect({
+      implementation = connectContract(contract, {
         caller: caller.name,
         urls: config.remoteModules[provider]!.urls,
         secret: options.serviceTokenSecret,
@@ -81,7 +83,7 @@ export async function hostModules(server: FastifyInstance, options: HostModulesO
     if (definition.contract && module.api !== undefined) {
       offered.set(definition.name, module.api);
       // Other processes call this module's contract here, with a service token.
-      await definition.contract.serve(server, module.api, options.serviceTokenSecret);
+      await serveContract(server, definition.contract, module.api, options.serviceTokenSecret);
     }
     for (const subscription of [...(definition.subscriptions ?? []), ...(module.subscriptions ?? [])]) {
       bus.subscribe({ ...subscription, module: definition.name, schema: definition.schema });

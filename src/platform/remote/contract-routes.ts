@@ -5,7 +5,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { problem } from '../http/problem.js';
-import { contractPath, methodNames, type Contract, type ContractMethods } from './contract-methods.js';
+import type { ContractDefinition } from './contract-definition.js';
+import { contractPath, methodNames, type ContractMethods } from './contract-methods.js';
 import { verifyServiceToken } from './service-token.js';
 
 export interface ContractRoutesOptions<Api> {
@@ -22,7 +23,12 @@ const CallResult = Type.Object({ result: Type.Optional(Type.Unknown()) });
 
 const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
 
-export async function registerContractRoutes<Api extends Contract<Api>>(
+/** Serves `api`, the hosted module's implementation of `contract`, on the contract's internal routes. */
+export function serveContract<Api>(server: FastifyInstance, contract: ContractDefinition<Api>, api: Api, secret: string): Promise<void> {
+  return registerContractRoutes(server, { module: contract.module, api, methods: contract.methods, secret });
+}
+
+export async function registerContractRoutes<Api>(
   server: FastifyInstance,
   { module, api, methods, secret }: ContractRoutesOptions<Api>,
 ): Promise<void> {

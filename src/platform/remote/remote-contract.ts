@@ -11,7 +11,8 @@
 import { isBrokenCircuitError } from 'cockatiel';
 import type { Logger } from '../logging/logger.js';
 import { schemaProblems } from '../schema/schema-problems.js';
-import { methodNames, type Contract, type ContractMethods } from './contract-methods.js';
+import type { ContractDefinition } from './contract-definition.js';
+import { methodNames, type ContractMethods } from './contract-methods.js';
 import { createContractTransport } from './contract-transport.js';
 import { reportDegraded } from './degradation.js';
 import { LastGoodAnswers } from './last-good-answers.js';
@@ -39,7 +40,14 @@ export interface RemoteContract<Api> {
 
 const LAST_GOOD_ANSWERS = 500;
 
-export function createRemoteContract<Api extends Contract<Api>>(options: RemoteContractOptions<Api>): RemoteContract<Api> {
+export type RemoteContractSettings = Omit<RemoteContractOptions<never>, 'target' | 'methods'>;
+
+/** The contract of a module in another process, as the same interface its callers use in process. */
+export function connectContract<Api>(contract: ContractDefinition<Api>, settings: RemoteContractSettings): Api {
+  return createRemoteContract<Api>({ ...settings, target: contract.module, methods: contract.methods }).api;
+}
+
+export function createRemoteContract<Api>(options: RemoteContractOptions<Api>): RemoteContract<Api> {
   const { caller, target, urls, methods, secret, logger } = options;
   const send = createContractTransport({ caller, target, urls, secret });
   const { repeatable, once, breaker } = createResiliencePolicies(options.policy);
