@@ -73,17 +73,39 @@ describe('npm run new:module', () => {
       const typecheck = run(bin('tsc'), ['--noEmit', '-p', '.']);
       expect(typecheck.status, typecheck.output).toBe(0);
 
-      const tests = run(bin('vitest'), ['run', 'src/modules/gift-cards', 'architecture-tests', 'test/module-registry.test.ts', 'test/configuration-docs.test.ts']);
+      // The module's own tests, and every test that reads the registry to cover each module: the
+      // architecture rules, both documents of the app as it hosts by default, hostile input (at a
+      // smaller size) with the new tables in its snapshot, the configuration's documentation.
+      const tests = run(
+        'env',
+        [
+          'HOSTILE_REQUESTS=1000',
+          bin('vitest'),
+          'run',
+          'src/modules/gift-cards',
+          'architecture-tests',
+          'test/module-registry.test.ts',
+          'test/configuration-docs.test.ts',
+          'test/openapi-document.test.ts',
+          'test/asyncapi-document.test.ts',
+          'test/hostile-input.test.ts',
+        ],
+        8 * MINUTES,
+      );
       expect(tests.status, tests.output.slice(-4000)).toBe(0);
       expect(tests.stdout).toMatch(/src\/modules\/gift-cards\/http\/items\.test\.ts/);
 
       const config = run(bin('tsx'), [
         '-e',
         `import { loadConfig } from './src/config.ts';
+         import { splitLayout } from './tools/split-layout.ts';
          const byDefault = loadConfig({}).modules;
          const named = loadConfig({ MODULES: 'users,gift-cards' }).modules;
          const remote = Object.keys(loadConfig({ MODULES: 'users', REMOTE_MODULES: 'gift-cards=http://127.0.0.1:3999' }).remoteModules);
-         console.log(JSON.stringify({ byDefault, named, remote }));`,
+         const split = Object.fromEntries(splitLayout(3000).map(({ name, env }) => [name, loadConfig(env)]));
+         const gateway = split.gateway.modules;
+         const forwardedByOrders = Object.keys(split.orders.remoteModules);
+         console.log(JSON.stringify({ byDefault, named, remote, gateway, forwardedByOrders }));`,
       ]);
       expect(config.status, config.output).toBe(0);
       expect(JSON.parse(config.stdout)).toEqual({
@@ -91,6 +113,9 @@ describe('npm run new:module', () => {
         byDefault: [...ALL_MODULES.map(({ name }) => name), 'gift-cards'],
         named: ['users', 'gift-cards'],
         remote: ['gift-cards'],
+        // `npm run start:split` serves it on the gateway, and the orders process forwards to it.
+        gateway: expect.arrayContaining(['gift-cards']),
+        forwardedByOrders: expect.arrayContaining(['gift-cards']),
       });
     },
     10 * MINUTES,
