@@ -1,9 +1,9 @@
 // kill -9 in the middle of a load of orders and payments, as a crashed host would: after a restart
 // every acknowledged order settles, each event had its effect once, stock and reservations balance
 // exactly, and no order was charged twice, although every payment was sent again with the same
-// Idempotency-Key after its first connection was dropped.
+// Idempotency-Key after its first connection was dropped, and some were cut off by the kill itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rawRequest } from '../support/raw-http.js';
+import { rawRequest, type RawAnswer } from '../support/raw-http.js';
 import { createTestDatabase, query } from '../support/test-database.js';
 import { startMonolith, type Topology } from '../support/topology.js';
 import { waitFor } from '../support/wait-for.js';
@@ -13,10 +13,25 @@ import { adminToken, createProduct, E2E_ADMIN, registerCustomer } from './order-
 const ORDERS = Number(process.env.CRASH_ORDERS ?? 220);
 const CONCURRENCY = 20;
 const PRODUCTS = 5;
-const STOCK = 150; // less than the orders ask for in all: some are rejected, as in real life
+// Each product is asked for about 2 × ORDERS / PRODUCTS units; a quarter less is in stock, so the
+// last orders are rejected, as in real life, and the payments sent for them are refused.
+const STOCK = Math.ceil((ORDERS / PRODUCTS) * 2 * 0.75);
 const address = { street: '1 Main Street', city: 'Springfield', zipCode: '12345', country: 'US' };
 const card = { number: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 2, cvc: '123' };
 const SETTLED = ['awaiting_payment', 'paid', 'rejected', 'cancelled', 'refunded'];
+// One payment, from its first attempt to its final answer, across the kill and restart included.
+const PAY_DEADLINE_MS = 90_000;
+
+interface Order {
+  id: string;
+  token: string;
+}
+/** A payment's final answer, and whether it came before the process was killed. */
+interface Paid {
+  orderId: string;
+  answer: Extract<RawAnswer, { status: number }>;
+  beforeKill: boolean;
+}
 
 // `dropAfterSending`: the client never learns whether the server acted on the request.
 const send = (baseUrl: string, path: string, token: string, body: unknown, headers: Record<string, string> = {}, dropAfterSending = false) =>
@@ -52,47 +67,78 @@ describe('kill -9 under a load of orders and payments', () => {
     const products = await Promise.all(Array.from({ length: PRODUCTS }, () => createProduct(client, admin, STOCK)));
     const customers = await Promise.all(Array.from({ length: 10 }, () => registerCustomer(client)));
 
-    // Orders in flight from 20 clients at once; the process is killed once a third are answered.
-    const acknowledged: Array<{ id: string; token: string; pay: boolean }> = [];
+    // 20 clients at once, each placing an order and paying every other acknowledged one right away,
+    // so that payments are part of the load when the process is killed (once a third of the orders
+    // are acknowledged): the payments of earlier orders are then on their way through it.
+    const acknowledged: Order[] = [];
+    const payments: Paid[] = [];
+    const unanswered = new Set<string>(); // orders whose payment has no final answer yet
+    let requestsOpen = 0; // payment requests on the wire (a dropped one ends for the client once sent)
     let killedAt = 0;
+    let restartedAt = 0;
     let acknowledgedAtKill = 0;
+    let unansweredAtKill = new Set<string>();
+    let requestsOpenAtKill = 0;
     let restarting: Promise<void> | undefined;
-    const outcomes = await inBatches(ORDERS, CONCURRENCY, async (index) => {
+
+    // The first attempt's connection is dropped once it is sent: the client cannot know whether it
+    // was charged, so it sends the same request again, with the same key, until the answer will not
+    // change. A refused or reset connection means the process is down: wait for it to be back (the
+    // payment was not given up, so it is sent again with its key, unlike an order without one).
+    const pay = async (order: Order): Promise<Paid> => {
+      const key = `crash-${order.id}`;
+      const attempt = (dropAfterSending = false) =>
+        send(topology.baseUrl, '/api/v1/payments', order.token, { orderId: order.id, card }, { 'idempotency-key': key }, dropAfterSending);
+      unanswered.add(order.id);
+      await attempt(true);
+      let last: RawAnswer | undefined;
+      const answer = await waitFor(
+        async () => {
+          requestsOpen++;
+          last = await attempt().finally(() => requestsOpen--);
+          if ('error' in last) {
+            await restarting;
+            return false;
+          }
+          // Retryable: payments has not caught up with the order yet (it waits a moment for that
+          // itself), or the first attempt, with the same key, is still running.
+          const retryable = last.status === 409 && /in progress|still being prepared/i.test(last.data?.detail ?? '');
+          return !retryable && last;
+        },
+        { timeoutMs: PAY_DEADLINE_MS, intervalMs: 200, what: `a final answer to paying ${order.id}` },
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}; last answer ${JSON.stringify(last)}`);
+      });
+      unanswered.delete(order.id);
+      return { orderId: order.id, answer, beforeKill: killedAt === 0 };
+    };
+
+    const placements = await inBatches(ORDERS, CONCURRENCY, async (index) => {
       const customer = customers[index % customers.length]!;
       const product = products[index % PRODUCTS]!;
       const answer = await send(topology.baseUrl, '/api/v1/orders', customer.token, { items: [{ productId: product.id, quantity: 1 + (index % 3) }], shippingAddress: address });
-      if ('status' in answer && answer.status === 201) acknowledged.push({ id: answer.data.id, token: customer.token, pay: index % 2 === 0 });
+      const order = 'status' in answer && answer.status === 201 ? { id: answer.data.id as string, token: customer.token } : undefined;
+      if (order) acknowledged.push(order);
       // A client that lost its connection waits for the service to come back and goes on with its
       // next order (it does not send this one again: without an idempotency key it might double it).
       if ('error' in answer) await restarting;
       if (!killedAt && acknowledged.length >= ORDERS / 3) {
         killedAt = Date.now();
         acknowledgedAtKill = acknowledged.length;
+        unansweredAtKill = new Set(unanswered);
+        requestsOpenAtKill = requestsOpen;
         topology.processes.monolith!.child.kill('SIGKILL');
-        restarting = topology.processes.monolith!.child.exited.then(() => topology.restart('monolith'));
+        restarting = topology.processes.monolith!.child.exited
+          .then(() => topology.restart('monolith'))
+          .then(() => {
+            restartedAt = Date.now();
+          });
       }
+      // About half the acknowledged orders are paid, by the same client, before its next order.
+      if (order && index % 2 === 0) payments.push(await pay(order));
       return 'status' in answer ? answer.status : answer.error;
     });
     await restarting;
-    const restartedAt = Date.now();
-
-    // About half the acknowledged orders are paid: the first attempt's connection is dropped, then
-    // the same request is sent again, with the same key, until it has an answer that will not change.
-    const paying = acknowledged.filter((order) => order.pay);
-    const payments = await inBatches(paying.length, CONCURRENCY, async (index) => {
-      const order = paying[index]!;
-      const key = `crash-${order.id}`;
-      await send(topology.baseUrl, '/api/v1/payments', order.token, { orderId: order.id, card }, { 'idempotency-key': key }, true);
-      return waitFor(
-        async () => {
-          const answer = await send(topology.baseUrl, '/api/v1/payments', order.token, { orderId: order.id, card }, { 'idempotency-key': key });
-          // Retryable: payments has not caught up with the order yet, or the first attempt (same key) is still running.
-          const retryable = 'status' in answer && answer.status === 409 && /in progress|still being prepared/i.test(answer.data?.detail ?? '');
-          return 'status' in answer && !retryable && answer;
-        },
-        { timeoutMs: 60_000, intervalMs: 200, what: `a final answer to paying ${order.id}` },
-      );
-    });
 
     const settledAt = await waitFor(
       async () => {
@@ -121,6 +167,9 @@ describe('kill -9 under a load of orders and payments', () => {
     const handledPerOrder = async (schema: string, subscription: string) =>
       Number((await query<{ count: string }>(databaseUrl, `select count(*) from ${schema}.inbox where subscription like $1`, [`%${subscription}`]))[0]!.count);
     const orderCount = async () => Number((await query<{ count: string }>(databaseUrl, 'select count(*) from orders.orders'))[0]!.count);
+    // Every payment that took money published payments.payment-succeeded once, in its own
+    // transaction; orders applies each of them once (its subscription is `orders.payment-succeeded`).
+    const chargedCount = async () => Number((await query<{ count: string }>(databaseUrl, `select count(*) from payments.payments where status <> 'failed'`))[0]!.count);
     const handledEverywhere = async () => {
       const count = await orderCount();
       const stockAnswers = (await handledPerOrder('orders', 'stock-reserved')) + (await handledPerOrder('orders', 'stock-rejected'));
@@ -133,7 +182,8 @@ describe('kill -9 under a load of orders and payments', () => {
         (await handledPerOrder('products', 'reserve-stock')) === count &&
         (await handledPerOrder('payments', 'order-placed')) === count &&
         stockAnswers === count &&
-        Number(charged!.count) === 0
+        Number(charged!.count) === 0 &&
+        (await handledPerOrder('orders', 'payment-succeeded')) === (await chargedCount())
       );
     };
     const handlingState = async () =>
@@ -142,6 +192,8 @@ describe('kill -9 under a load of orders and payments', () => {
         reserveStock: await handledPerOrder('products', 'reserve-stock'),
         paymentsOrderPlaced: await handledPerOrder('payments', 'order-placed'),
         stockAnswers: (await handledPerOrder('orders', 'stock-reserved')) + (await handledPerOrder('orders', 'stock-rejected')),
+        charged: await chargedCount(),
+        ordersPaymentSucceeded: await handledPerOrder('orders', 'payment-succeeded'),
         jobs: await query(databaseUrl, `select name, state, count(*)::int from pgboss.job where state <> 'completed' group by name, state`),
         chargedNotPaid: await query(
           databaseUrl,
@@ -162,20 +214,37 @@ describe('kill -9 under a load of orders and payments', () => {
       databaseUrl,
       `select o.id from orders.orders o where o.status = 'paid' and not exists (select 1 from payments.payments p where p.order_id = o.id and p.status = 'succeeded')`,
     );
+    // Money kept for an order that will never be paid: none, unless it was given back.
+    const keptForUnpaid = await query(
+      databaseUrl,
+      `select p.order_id, p.status, o.status as order_status from payments.payments p join orders.orders o on o.id = p.order_id
+        where o.status in ('cancelled', 'rejected') and p.status <> 'failed' and p.refunded_cents < p.amount_cents`,
+    );
+    const chargedOrders = (await query<{ order_id: string }>(databaseUrl, `select order_id from payments.payments where status <> 'failed'`)).map((row) => row.order_id);
     const statusCounts = orders.reduce<Record<string, number>>((counts, order) => ({ ...counts, [order.status]: (counts[order.status] ?? 0) + 1 }), {});
-    const paid = payments.filter((answer) => answer.status === 201).length;
+    const succeeded = payments.filter(({ answer }) => answer.status === 201);
+    const paidBeforeKill = succeeded.filter((payment) => payment.beforeKill).length;
+    const paidOfInFlight = succeeded.filter((payment) => unansweredAtKill.has(payment.orderId)).length;
     console.info(
       `crash: ${ORDERS} orders sent, ${acknowledged.length} acknowledged (${orders.length} stored), killed after ${acknowledgedAtKill} acknowledgements; ` +
-        `unanswered ${outcomes.filter((outcome) => typeof outcome === 'string').length}; restart took ${restartedAt - killedAt} ms; ` +
-        `${paying.length} paid twice over a dropped connection, ${paid} succeeded; settled ${settledAt - restartedAt} ms and every event handled ${drainedAt - restartedAt} ms after the restart; ` +
+        `unanswered ${placements.filter((outcome) => typeof outcome === 'string').length}; restart took ${restartedAt - killedAt} ms; ` +
+        `${payments.length} payments (first attempt dropped), ${payments.length - succeeded.length} refused, ${succeeded.length} succeeded: ${paidBeforeKill} before the kill, ` +
+        `${unansweredAtKill.size} in flight at the kill (${requestsOpenAtKill} requests unanswered; ${paidOfInFlight} of them paid), ${succeeded.length - paidBeforeKill} after; ` +
+        `settled ${settledAt - restartedAt} ms and every event handled ${drainedAt - restartedAt} ms after the restart; ` +
         `statuses ${JSON.stringify(statusCounts)}; lost ${lost.length}, double charges ${doubleCharged.length}`,
     );
 
     expect(killedAt).toBeGreaterThan(0);
+    expect(unansweredAtKill.size, 'payments in flight when the process was killed').toBeGreaterThan(0);
     expect(lost).toEqual([]);
     expect(doubleCharged).toEqual([]);
     expect(paidWithoutPayment).toEqual([]);
-    for (const answer of payments) expect([201, 409], answer.body).toContain(answer.status);
+    for (const { answer } of payments) expect([201, 409], answer.body).toContain(answer.status);
+    expect(keptForUnpaid).toEqual([]);
+    // Whoever was told 201 was charged, and nobody else: a payment made by a dropped or killed
+    // attempt was answered to the retry with the same key.
+    expect(chargedOrders.sort()).toEqual(succeeded.map((payment) => payment.orderId).sort());
+    expect(await handledPerOrder('orders', 'payment-succeeded')).toBe(chargedOrders.length);
     expect(await handledPerOrder('products', 'reserve-stock')).toBe(orders.length);
     expect(await handledPerOrder('payments', 'order-placed')).toBe(orders.length);
     const stockAnswers = (await handledPerOrder('orders', 'stock-reserved')) + (await handledPerOrder('orders', 'stock-rejected'));
