@@ -100,6 +100,34 @@ describe('event bus', () => {
     expect(await effects(eventId)).toHaveLength(1);
   });
 
+  it('applies the other events of a batch when one handler fails, and rolls back only that one', async () => {
+    // Published before the subscriber starts, the five events are fetched and applied as one batch.
+    const declaring = await start(url, [], {}, [{ module: 'fixture', name: 'batch', pattern: 'fixture.thing-happened' }]);
+    await declaring.bus.transaction('fixture', async (_tx, publish) => {
+      for (let answer = 1; answer <= 5; answer++) await publish(FIXTURE_EVENTS.thingHappened, { answer });
+    });
+    await declaring.close();
+    running.splice(running.indexOf(declaring), 1);
+    const ids = (await query<{ id: string; answer: number }>(url, `select data->>'id' as id, (data->'data'->>'answer')::int as answer from pgboss.job where name = 'fixture.batch' order by 2`)).map(({ id }) => id);
+    expect(ids).toHaveLength(5);
+
+    let failedOnce = false;
+    const failThird: EventHandler = async (event, context) => {
+      await recordEffect(event, context);
+      if ((event.data as { answer: number }).answer === 3 && !failedOnce) {
+        failedOnce = true;
+        throw new Error('the third fails once');
+      }
+    };
+    await start(url, [{ name: 'batch', pattern: 'fixture.thing-happened', handler: failThird }]);
+    await waitFor(async () => (await Promise.all(ids.map(effects))).every((rows) => rows.length === 1), { timeoutMs: 30_000, what: 'every effect, the third after its retry' });
+    expect(failedOnce).toBe(true);
+    // Only the third was retried: the others' effects committed with the batch it failed in.
+    const retries = await query<{ retry_count: number }>(url, `select retry_count from pgboss.job where name = 'fixture.batch' order by (data->'data'->>'answer')::int`);
+    expect(retries.map((row) => row.retry_count)).toEqual([0, 0, 1, 0, 0]);
+    for (const id of ids) expect(await effects(id)).toHaveLength(1);
+  });
+
   it('dead-letters an event whose handler always fails, and handles it once after a redrive', async () => {
     let fixed = false;
     const broken: EventHandler = async (event, context) => {

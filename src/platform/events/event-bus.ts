@@ -7,8 +7,8 @@
 //
 // Subscribing: a subscription is one pg-boss queue, fed by every catalogued event type its pattern
 // matches (eventemitter2 does the matching, so `orders.*` works). Workers run wherever the
-// subscribing module is hosted; each handler runs in a transaction that also claims the event in
-// the module's inbox, so a redelivered event has its effect once.
+// subscribing module is hosted; each handler runs in a transaction (a savepoint of its batch's)
+// that also claims the event in the module's inbox, so a redelivered event has its effect once.
 //
 // Schemas: an event is checked against its publisher's schema when published (a misfit throws
 // inside the caller's transaction, so nothing commits) and again at delivery, converted to the
@@ -281,28 +281,45 @@ export class EventBus {
     for (const type of new Set(types)) this.#wakeups.emit(type);
   }
 
+  // A fetched batch is applied in one transaction, each event in a savepoint of its own: a handler
+  // that fails rolls back only its event's effect (and its inbox claim), and the batch pays for one
+  // commit instead of one per event. If the commit itself fails, nothing of the batch was applied
+  // and every event of it is retried; the inbox keeps a redelivered one from applying twice.
   async #deliver(queue: string, target: Subscription | Timer, jobs: Job<EventEnvelope>[]): Promise<JobResult[]> {
-    const results: JobResult[] = [];
-    for (const job of jobs) {
-      try {
-        await this.#applyOnce(queue, target, 'pattern' in target ? this.#asRead(target, job.data) : job.data);
-        results.push({ id: job.id, status: 'completed' });
-      } catch (error) {
-        if (error instanceof EventSchemaError) {
-          this.#deps.logger.error({ queue, eventId: job.data.id, eventType: job.data.type, reason: error.message }, 'event does not fit its schema; dead-lettered');
-          results.push({ id: job.id, status: 'deadletter', output: { message: error.message } });
-          continue;
-        }
-        // Stored with the job, where operators read dead letters: no SQL values there either.
-        const message = safeErrorMessage(error);
-        this.#deps.logger.warn(
-          { queue, eventId: job.data.id, eventType: job.data.type, attempt: job.retryCount + 1, err: error },
-          'event handler failed; it will be retried or dead-lettered',
-        );
-        results.push({ id: job.id, status: 'failed', output: { message } });
-      }
+    const results = new Map<string, JobResult>();
+    const published: string[] = [];
+    try {
+      await this.#deps.databaseOf(target.module).transaction(async (tx) => {
+        for (const job of jobs) results.set(job.id, await this.#applyInSavepoint(tx, queue, target, job, published));
+      });
+    } catch (error) {
+      const message = safeErrorMessage(error);
+      this.#deps.logger.warn({ queue, events: jobs.length, err: error }, 'a batch of events could not be committed; each will be retried or dead-lettered');
+      // An event that does not fit its schema is dead-lettered whatever happened to the others.
+      return jobs.map((job) => (results.get(job.id)?.status === 'deadletter' ? results.get(job.id)! : { id: job.id, status: 'failed', output: { message } }));
     }
-    return results;
+    this.#wake(published);
+    return jobs.map((job) => results.get(job.id)!);
+  }
+
+  async #applyInSavepoint(tx: Tx, queue: string, target: Subscription | Timer, job: Job<EventEnvelope>, published: string[]): Promise<JobResult> {
+    try {
+      const event = 'pattern' in target ? this.#asRead(target, job.data) : job.data;
+      await tx.transaction((savepoint) => this.#applyOnce(savepoint, queue, target, event, published));
+      return { id: job.id, status: 'completed' };
+    } catch (error) {
+      if (error instanceof EventSchemaError) {
+        this.#deps.logger.error({ queue, eventId: job.data.id, eventType: job.data.type, reason: error.message }, 'event does not fit its schema; dead-lettered');
+        return { id: job.id, status: 'deadletter', output: { message: error.message } };
+      }
+      // Stored with the job, where operators read dead letters: no SQL values there either.
+      const message = safeErrorMessage(error);
+      this.#deps.logger.warn(
+        { queue, eventId: job.data.id, eventType: job.data.type, attempt: job.retryCount + 1, err: error },
+        'event handler failed; it will be retried or dead-lettered',
+      );
+      return { id: job.id, status: 'failed', output: { message } };
+    }
   }
 
   /** The event as the subscription reads it: checked, and converted to the version it reads. */
@@ -313,21 +330,17 @@ export class EventBus {
     return { ...event, version, data: readAs(newest, event.version, version, event.data) };
   }
 
-  async #applyOnce(queue: string, target: Subscription | Timer, event: EventEnvelope): Promise<void> {
-    const published: string[] = [];
+  async #applyOnce(tx: Tx, queue: string, target: Subscription | Timer, event: EventEnvelope, published: string[]): Promise<void> {
     const logger = this.#deps.logger.child({ module: target.module, subscription: queue, eventId: event.id });
-    await this.#deps.databaseOf(target.module).transaction(async (tx) => {
-      if (!(await claimInInbox(tx, target.schema, queue, event.id, event.type))) {
-        logger.debug({ eventType: event.type }, 'event already handled; skipped');
-        return;
-      }
-      await target.handler(event, {
-        tx,
-        publish: this.#publisher(tx, target.module, published),
-        schedule: this.#scheduler(tx, target.module),
-        logger,
-      });
+    if (!(await claimInInbox(tx, target.schema, queue, event.id, event.type))) {
+      logger.debug({ eventType: event.type }, 'event already handled; skipped');
+      return;
+    }
+    await target.handler(event, {
+      tx,
+      publish: this.#publisher(tx, target.module, published),
+      schedule: this.#scheduler(tx, target.module),
+      logger,
     });
-    this.#wake(published);
   }
 }
