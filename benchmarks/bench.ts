@@ -1,6 +1,6 @@
 // `npm run bench`: what the platform costs next to hand-written code doing the same work, measured
-// side by side in one invocation on this machine. It starts its own PostgreSQL on loopback, the app
-// as `npm start` runs it in production mode (abuse limits off, said in the output), a hand-written
+// side by side in one invocation on this machine. It starts its own PostgreSQL on loopback, builds
+// the app and runs the build in production mode (abuse limits off, said in the output), a hand-written
 // Fastify + postgres.js server on the same database, and autocannon in a process of its own.
 // Each compared pair runs back to back, several rounds, alternating which side goes first.
 //
@@ -16,9 +16,11 @@
 // process are in bench-results/logs. BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS tune it;
 // BENCH_ONLY=read-write,events,extraction,start runs some sections; BENCH_CPU_PROF=1 writes a CPU
 // profile of every process to bench-results/profiles.
+import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { startEmbeddedPostgres } from '../src/platform/db/embedded-postgres.js';
 import { ensureDatabase } from '../src/platform/db/ensure-database.js';
@@ -206,6 +208,8 @@ async function startUp(url: string) {
 
 async function main() {
   await rm(OUT, { recursive: true, force: true });
+  console.log('building the app (npm run build)');
+  await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT });
   await mkdir(LOGS, { recursive: true });
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'shop-bench-'));
   await chmod(dataDir, 0o755); // run as root, PostgreSQL runs as another user and must reach it

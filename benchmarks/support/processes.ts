@@ -1,5 +1,5 @@
-// The processes a benchmark compares: the app as `npm start` runs it, in production mode, and the
-// hand-written baseline. Each writes its output to a log file (as a deployment's collector would
+// The processes a benchmark compares: the app as production runs it (`npm run build`, then
+// `node dist/main.js` in production mode), and the hand-written baseline. Each writes its output to a log file (as a deployment's collector would
 // take it) and counts as started when its readiness route answers 200.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -35,6 +35,7 @@ export interface Running {
 
 export interface StartOptions {
   name: string;
+  /** A built JavaScript file, run by node as it is, or a TypeScript one, run through tsx. */
   entry: string;
   port: number;
   env: Record<string, string>;
@@ -46,7 +47,8 @@ export async function startProcess({ name, entry, port, env, logDir }: StartOpti
   const startedAt = performance.now();
   // BENCH_CPU_PROF=1: a V8 CPU profile of every process, written when it exits, for the hot paths.
   const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', path.join(logDir, '..', 'profiles')] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', entry], {
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...profile, ...loader, entry], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', log, log],
@@ -77,11 +79,14 @@ export async function startProcess({ name, entry, port, env, logDir }: StartOpti
   };
 }
 
-/** The app in production mode, hosting `extraEnv.MODULES` (default all) on `port`. */
+/** The app's production build, as `npm run build` writes it; build it before starting the app. */
+export const BUILT_APP = 'dist/main.js';
+
+/** The app's build in production mode, hosting `extraEnv.MODULES` (default all) on `port`. */
 export function startApp(name: string, databaseUrl: string, port: number, logDir: string, extraEnv: Record<string, string> = {}) {
   return startProcess({
     name,
-    entry: 'src/main.ts',
+    entry: BUILT_APP,
     port,
     logDir,
     env: {
