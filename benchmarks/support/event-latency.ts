@@ -96,6 +96,11 @@ export async function eventBus(url: string, rate: number, seconds: number): Prom
   try {
     return await drive(rate, seconds, (sentAt) => bus.transaction('bench', (_tx, publish) => publish(THING_HAPPENED, { sentAt })), arrivals);
   } finally {
+    // Every run's queue is subscribed to the same event: left behind, it would collect the next
+    // runs' events and hand them to the next run of its rate as if they were its own.
+    const queue = `bench.latency-${rate}`;
+    await bus.boss.unsubscribe(THING_HAPPENED.type, queue);
+    await bus.boss.deleteQueue(queue);
     await bus.stop(1000);
     await database.close();
   }

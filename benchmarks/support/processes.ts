@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { openSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../../src/platform/free-port.js';
 import { splitLayout } from '../../tools/split-layout.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -111,22 +112,25 @@ export function startHandWritten(databaseUrl: string, port: number, logDir: stri
 /** The split topology of `npm run start:split` (gateway with users and products; orders, payments apart). */
 export async function startSplit(databaseUrl: string, gatewayPort: number, logDir: string): Promise<Running[]> {
   const started: Running[] = [];
-  for (const plan of splitLayout(gatewayPort).reverse()) started.unshift(await startApp(`split-${plan.name}`, databaseUrl, plan.port, logDir, plan.env));
+  const ports = { orders: await freePort(), payments: await freePort() };
+  for (const plan of splitLayout(gatewayPort, ports).reverse()) started.unshift(await startApp(`split-${plan.name}`, databaseUrl, plan.port, logDir, plan.env));
   return started;
 }
 
 /** Every module in a process of its own: the gateway hosts users, products, orders and payments live apart. */
 export async function startFullySplit(databaseUrl: string, gatewayPort: number, logDir: string): Promise<Running[]> {
-  const url = (offset: number) => `http://127.0.0.1:${gatewayPort + offset}`;
+  // A free port each: the ports after the gateway's may belong to anything (a client's, for one).
+  const port = { gateway: gatewayPort, products: await freePort(), orders: await freePort(), payments: await freePort() };
+  const url = (name: keyof typeof port) => `http://127.0.0.1:${port[name]}`;
   const behindGateway = { TRUST_PROXY: '127.0.0.1' };
-  const plans: Array<{ name: string; offset: number; env: Record<string, string> }> = [
-    { name: 'products', offset: 1, env: { MODULES: 'products', ...behindGateway } },
-    { name: 'payments', offset: 3, env: { MODULES: 'payments', ...behindGateway } },
-    { name: 'orders', offset: 2, env: { MODULES: 'orders', REMOTE_MODULES: `users=${url(0)},products=${url(1)}`, ...behindGateway } },
-    { name: 'gateway', offset: 0, env: { MODULES: 'users', REMOTE_MODULES: `products=${url(1)},orders=${url(2)},payments=${url(3)}` } },
+  const plans: Array<{ name: keyof typeof port; env: Record<string, string> }> = [
+    { name: 'products', env: { MODULES: 'products', ...behindGateway } },
+    { name: 'payments', env: { MODULES: 'payments', ...behindGateway } },
+    { name: 'orders', env: { MODULES: 'orders', REMOTE_MODULES: `users=${url('gateway')},products=${url('products')}`, ...behindGateway } },
+    { name: 'gateway', env: { MODULES: 'users', REMOTE_MODULES: `products=${url('products')},orders=${url('orders')},payments=${url('payments')}` } },
   ];
   const started: Running[] = [];
-  for (const plan of plans) started.unshift(await startApp(`apart-${plan.name}`, databaseUrl, gatewayPort + plan.offset, logDir, plan.env));
+  for (const plan of plans) started.unshift(await startApp(`apart-${plan.name}`, databaseUrl, port[plan.name], logDir, plan.env));
   return started;
 }
 
