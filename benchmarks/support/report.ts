@@ -55,7 +55,7 @@ export function chartSvg(rows: Row[], title: string): string {
   const barHeight = 22;
   const gap = 14;
   const top = 48;
-  const plot = width - left - 40;
+  const plot = width - left - 190; // room on the right for the label of a bar that reaches the edge
   const height = top + rows.length * (barHeight + gap) + 40;
   const maxShare = Math.max(2, ...rows.map((row) => share(row, row.value.max)).filter(Number.isFinite));
   const x = (value: number) => left + (Math.min(value, maxShare) / maxShare) * plot;
@@ -68,7 +68,8 @@ export function chartSvg(rows: Row[], title: string): string {
       `<text x="${left - 8}" y="${y + 15}" text-anchor="end">${escape(row.name)}</text>`,
       Number.isFinite(median) ? `<rect x="${left}" y="${y}" width="${(x(median) - left).toFixed(1)}" height="${barHeight}" fill="${colour}" opacity="0.8"/>` : '',
       Number.isFinite(low!) && Number.isFinite(high!) ? `<line x1="${x(low!).toFixed(1)}" x2="${x(high!).toFixed(1)}" y1="${y + barHeight / 2}" y2="${y + barHeight / 2}" stroke="#222" stroke-width="2"/>` : '',
-      `<text x="${(Number.isFinite(median) ? x(median) : left) + 6}" y="${y + 15}">${escape(`${format(row.value.median, row.unit)}${row.unit === 'x' ? '' : ` ${row.unit}`} (target ${row.target})`)}</text>`,
+      // The label starts after the bar and its whisker, whichever ends further right.
+      `<text x="${Math.max(...[median, high!].filter(Number.isFinite).map(x), left) + 6}" y="${y + 15}">${escape(`${format(row.value.median, row.unit)}${row.unit === 'x' ? '' : ` ${row.unit}`} (target ${row.target})`)}</text>`,
     ].join('');
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">
