@@ -1,0 +1,59 @@
+// `npm run bench:backlog`: where the order sagas' backlog sits, second by second, while orders are
+// placed under load and after. It builds the app, starts a PostgreSQL of its own, places orders
+// for BACKLOG_SECONDS (default 5) with autocannon (50 connections, abuse limits off), and prints
+// every second the events waiting in each subscription's queue and the orders by status, until
+// none is pending. The queue that grows while the load lasts is the one that bounds the settle row
+// of `npm run bench`.
+import { execFile } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import postgres from 'postgres';
+import { startEmbeddedPostgres } from '../src/platform/db/embedded-postgres.js';
+import { ensureDatabase } from '../src/platform/db/ensure-database.js';
+import { runMigrations } from '../src/platform/db/migrate.js';
+import { freePort } from '../src/platform/free-port.js';
+import { load } from './support/load.js';
+import { ROOT, startApp, stopAll } from './support/processes.js';
+import { seed, until } from './support/seed.js';
+
+const SECONDS = Number(process.env.BACKLOG_SECONDS ?? 5);
+const LOGS = path.join(ROOT, 'bench-results', 'logs');
+
+await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT });
+await mkdir(LOGS, { recursive: true });
+const dataDir = await mkdtemp(path.join(os.tmpdir(), 'shop-backlog-'));
+await chmod(dataDir, 0o755); // run as root, PostgreSQL runs as another user and must reach it
+const server = await startEmbeddedPostgres({ dataDir, password: 'bench' });
+const url = await ensureDatabase(server.url, 'bench');
+await runMigrations(url);
+const sql = postgres(url, { max: 2, onnotice: () => {} });
+const app = await startApp('app', url, await freePort(), LOGS);
+let started = performance.now();
+const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s`;
+
+async function sample(): Promise<void> {
+  const queues = await sql`
+    select name, count(*)::int as waiting from pgboss.job
+    where state in ('created', 'retry', 'active') and name not like '%.dead-letter' group by name order by name`;
+  const orders = await sql`select status, count(*)::int as count from orders.orders group by status order by status`;
+  const waiting = queues.map((queue) => `${queue.name} ${queue.waiting}`).join(', ') || 'no events waiting';
+  console.log(`${elapsed()}  ${waiting} | orders: ${orders.map((row) => `${row.status} ${row.count}`).join(', ')}`);
+}
+
+try {
+  const data = await seed(app.url);
+  started = performance.now();
+  const sampler = setInterval(() => void sample().catch(() => {}), 1000);
+  const placed = await load({ url: `${app.url}/api/v1/orders`, method: 'POST', token: data.customerToken, body: data.orderBody, seconds: SECONDS });
+  console.log(`${elapsed()}  load over: ${placed.ok} orders placed, ${placed.requestsPerSecond.toFixed(0)}/s`);
+  await until(async () => ((await sql`select exists (select 1 from orders.orders where status = 'pending') as pending`)[0]!.pending ? null : true), 300_000);
+  clearInterval(sampler);
+  console.log(`${elapsed()}  none pending: ${(placed.ok / ((performance.now() - started) / 1000)).toFixed(0)} orders settled per second`);
+} finally {
+  await stopAll([app]);
+  await sql.end();
+  await server.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}
