@@ -10,11 +10,12 @@
 //   events  commit → handler at 200/s and 1,000/s         vs pg-boss polling with its defaults
 //   proxy   GET payment through the gateway to payments   vs the monolith
 //   design  composed GET /api/v1/orders/:id, monolith     vs every module in its own process
+//   tracing read and write with tracing off, trace ids only (default), and every span exported
 //   start   process start to ready on existing data, and idle RSS
 //
 // Writes bench-results/results.json (every run) and bench-results/chart.svg; logs of every
 // process are in bench-results/logs. BENCH_ROUNDS, BENCH_SECONDS, BENCH_CONNECTIONS tune it;
-// BENCH_ONLY=read-write,events,extraction,start runs some sections; BENCH_CPU_PROF=1 writes a CPU
+// BENCH_ONLY=read-write,events,extraction,tracing,start runs some sections; BENCH_CPU_PROF=1 writes a CPU
 // profile of every process to bench-results/profiles.
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -29,6 +30,7 @@ import { freePort } from '../src/platform/free-port.js';
 import { eventBus, pgBossDefaults, type EventLatency } from './support/event-latency.js';
 import { CONNECTIONS, DURATION_SECONDS, load, type LoadResult } from './support/load.js';
 import { ABUSE_LIMITS_OFF, ROOT, startApp, startFullySplit, startHandWritten, startSplit, stopAll, type Running } from './support/processes.js';
+import { startOtlpSink } from './support/otlp-sink.js';
 import { printTable, spread, writeResults, type Row } from './support/report.js';
 import { seed, until } from './support/seed.js';
 
@@ -59,6 +61,11 @@ async function pairs(a: () => Promise<LoadResult>, b: () => Promise<LoadResult>)
 function ratioRow(name: string, measured: string, baseline: string, target: number, ratios: number[], detail: string): Row {
   const value = spread(ratios);
   return { name, measured, baseline, value, unit: 'x', target: `≥ ${target}`, met: value.median >= target, detail };
+}
+
+/** A ratio that shows what something costs, with no target to meet. */
+function costRow(name: string, measured: string, baseline: string, ratios: number[], detail: string): Row {
+  return { name, measured, baseline, value: spread(ratios), unit: 'x', target: '—', met: null, detail };
 }
 
 function checked(label: string, result: LoadResult): LoadResult {
@@ -185,6 +192,40 @@ async function extraction(url: string) {
   }
 }
 
+// What tracing costs: the same app with tracing off (OTEL_SDK_DISABLED), with trace ids only (the
+// default: nothing recorded), and exporting every span over OTLP/HTTP to a sink on loopback.
+async function tracing(url: string, sql: postgres.Sql) {
+  console.log('tracing');
+  const sink = await startOtlpSink();
+  const off = await startApp('tracing-off', url, await freePort(), LOGS, { OTEL_SDK_DISABLED: 'true' });
+  const ids = await startApp('tracing-ids', url, await freePort(), LOGS);
+  const exported = await startApp('tracing-exported', url, await freePort(), LOGS, { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url });
+  try {
+    const data = await seed(off.url);
+    const read = (app: Running) => () => load({ url: `${app.url}/api/v1/products/${data.productIds[0]}` }).then((result) => checked('read', result));
+    const write = (app: Running) => () => load({ url: `${app.url}/api/v1/orders`, method: 'POST', token: data.customerToken, body: data.orderBody }).then((result) => checked('write', result));
+    for (const app of [off, ids, exported]) await read(app)();
+    const idsRead = await pairs(read(ids), read(off));
+    const exportedRead = await pairs(read(exported), read(off));
+    const exportedWrite = await pairs(write(exported), write(off));
+    if (sink.exports() === 0) throw new Error('the exporting app sent no spans');
+    // The sagas of those orders settle here, not during the sections after.
+    await until(async () => ((await sql`select exists (select 1 from orders.orders where status = 'pending') as pending`)[0]!.pending ? null : true), 300_000);
+    const ratios = (runs: { a: LoadResult[]; b: LoadResult[] }) => runs.a.map((run, i) => run.requestsPerSecond / runs.b[i]!.requestsPerSecond);
+    return {
+      raw: { idsRead, exportedRead, exportedWrite, exports: sink.exports() },
+      rows: [
+        costRow('trace ids', 'read, trace ids only (the default)', 'read, tracing off', ratios(idsRead), `${describe('ids', idsRead.a)}; ${describe('off', idsRead.b)}`),
+        costRow('traced read', 'read, every span exported', 'read, tracing off', ratios(exportedRead), `${describe('exported', exportedRead.a)}; ${describe('off', exportedRead.b)}`),
+        costRow('traced write', 'write, every span exported', 'write, tracing off', ratios(exportedWrite), `${describe('exported', exportedWrite.a)}; ${describe('off', exportedWrite.b)}`),
+      ],
+    };
+  } finally {
+    await stopAll([off, ids, exported]);
+    await sink.close();
+  }
+}
+
 async function startUp(url: string) {
   console.log('start');
   const runs: Array<{ readyMs: number; rssMb: number }> = [];
@@ -230,6 +271,7 @@ async function main() {
     await section('read-write', () => readWriteSettle(url, sql));
     await section('events', () => events(url));
     await section('extraction', () => extraction(url));
+    await section('tracing', () => tracing(url, sql));
     await section('start', () => startUp(url));
     const rows = Object.values(sections).flatMap((section) => section.rows);
     console.log(`\n${printTable(rows)}\n`);

@@ -9,6 +9,7 @@ import { ConfigError, envReader, type Env, type EnvReader } from './platform/con
 import { readEventsConfig, type EventsConfig } from './platform/events/events-config.js';
 import { readHttpConfig, type HttpConfig } from './platform/http/http-config.js';
 import type { ModuleDefinition } from './platform/modules/module-definition.js';
+import { readTracingConfig, type TracingConfig } from './platform/observability/tracing-config.js';
 import { readRemoteCallsConfig, type RemoteCallsConfig } from './platform/remote/remote-calls-config.js';
 
 export { ConfigError };
@@ -37,6 +38,7 @@ export interface AppConfig {
   remoteCalls: RemoteCallsConfig;
   events: EventsConfig;
   http: HttpConfig;
+  tracing: TracingConfig;
   shutdownTimeoutMs: number;
   /** On SIGTERM, how long readiness says 503 while requests are still served, before closing. */
   shutdownDrainMs: number;
@@ -70,6 +72,7 @@ export function loadConfig(env: Env = process.env, definitions: readonly ModuleD
     remoteCalls: readRemoteCallsConfig(read),
     events: readEventsConfig(read),
     http: readHttpConfig(read),
+    tracing: readTracingConfig(read, modules),
     shutdownTimeoutMs: read.integer('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     // Long enough, in production, for a load balancer polling readiness to take the process out.
     shutdownDrainMs: read.integer('SHUTDOWN_DRAIN_MS', production ? 5000 : 0, 0, 600_000),

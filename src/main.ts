@@ -6,6 +6,7 @@ import { ensureDatabase } from './platform/db/ensure-database.js';
 import { EmbeddedPostgresError, startEmbeddedPostgres, type RunningPostgres } from './platform/db/embedded-postgres.js';
 import { runMigrations } from './platform/db/migrate.js';
 import { createLogger, type Logger } from './platform/logging/logger.js';
+import { startTracing, type Tracing } from './platform/observability/tracing.js';
 import { loadLocalSecrets } from './platform/secrets.js';
 
 let embedded: RunningPostgres | null = null;
@@ -14,16 +15,21 @@ async function main(): Promise<void> {
   const startedAt = performance.now();
   assertNodeVersion();
   const config = loadConfig();
+  // Before anything serves or publishes, so every request and event is in a trace.
+  const tracing = startTracing(config.tracing, config.modules);
   const logger = createLogger({ level: config.logLevel, pretty: Boolean(process.stdout.isTTY) && config.env !== 'production' });
-  const local = await loadLocalSecrets(config.dataDir);
+  // Generated secrets are kept in DATA_DIR, and only read or made for what was not given: a
+  // production process given its secrets and a database writes nothing to its file system.
+  const given = config.jwtSecret !== null && config.serviceTokenSecret !== null && config.databaseUrl !== null;
+  const local = given ? null : await loadLocalSecrets(config.dataDir);
   const secrets = {
-    jwtSecret: config.jwtSecret ?? local.jwtSecret,
-    serviceTokenSecret: config.serviceTokenSecret ?? local.serviceTokenSecret,
+    jwtSecret: config.jwtSecret ?? local!.jwtSecret,
+    serviceTokenSecret: config.serviceTokenSecret ?? local!.serviceTokenSecret,
   };
 
   let databaseUrl = config.databaseUrl;
   if (databaseUrl === null) {
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, password: local.postgresPassword });
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, password: local!.postgresPassword });
     databaseUrl = await ensureDatabase(embedded.url, 'shop');
     logger.info({ dataDir: config.dataDir, port: embedded.port }, 'embedded PostgreSQL started');
   }
@@ -42,7 +48,7 @@ async function main(): Promise<void> {
     },
     `shop listening on ${base} (API docs at ${base}/docs)`,
   );
-  closeOnSignals(app, config, logger);
+  closeOnSignals(app, tracing, config, logger);
 }
 
 // The npm scripts run on the Node 24 the project installs (the `node` development dependency);
@@ -66,7 +72,7 @@ async function listen(app: App, config: AppConfig): Promise<void> {
   }
 }
 
-function closeOnSignals(app: App, config: AppConfig, logger: Logger): void {
+function closeOnSignals(app: App, tracing: Tracing, config: AppConfig, logger: Logger): void {
   let closing = false;
   const close = async (signal: NodeJS.Signals) => {
     if (closing) return;
@@ -89,6 +95,8 @@ function closeOnSignals(app: App, config: AppConfig, logger: Logger): void {
     await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
     await app.close();
     await embedded?.stop();
+    // The spans of the last requests and events, exported (the exporter's own timeout bounds it).
+    await tracing.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'spans could not be exported at shutdown'));
     logger.info('stopped');
     process.exit(0);
   };

@@ -49,7 +49,7 @@ describe('platform HTTP', () => {
     const metrics = await app.server.inject({ url: '/metrics' });
     expect(metrics.statusCode).toBe(200);
     expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
-    expect(metrics.body).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/health\/live",status_code="200"\}/);
+    expect(metrics.body).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/health\/live",status_code="200",module="platform"\}/);
   });
 
   it('answers an unknown route with a problem+json 404', async () => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runTypeScript, type Child } from './support/child-process.js';
 import { freePort } from './support/free-port.js';
+import { SAFE_PRODUCTION_ENV } from './support/production-env.js';
 import { createTestDatabase } from './support/test-database.js';
 
 const children: Child[] = [];
@@ -36,6 +37,23 @@ describe('start-up', () => {
     const child = start({ NODE_ENV: 'production', DATABASE_URL: 'postgres://localhost:1/none' });
     expect(await child.exited).not.toBe(0);
     expect(child.output().trim()).toBe('error: JWT_SECRET is required when NODE_ENV=production');
+  });
+
+  it('writes nothing to DATA_DIR in production when the secrets and the database are given', async () => {
+    const port = await freePort();
+    const child = start({
+      ...SAFE_PRODUCTION_ENV,
+      DATABASE_URL: await createTestDatabase(),
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      // A folder that cannot be made (its parent is a file): any write there fails start-up.
+      DATA_DIR: '/dev/null/shop-data',
+      SHUTDOWN_DRAIN_MS: '0',
+    });
+    await child.waitForOutput(/shop listening on/);
+    expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
+    child.kill('SIGTERM');
+    expect(await child.exited).toBe(0);
   });
 
   it('serves only the hosted modules with MODULES=users, and stops cleanly on SIGTERM', async () => {

@@ -17,7 +17,8 @@ export interface Row {
   unit: 'x' | 'ms' | 'MB';
   /** The target as text, and whether the median meets it. */
   target: string;
-  met: boolean;
+  /** null: a measure without a target (what something costs). */
+  met: boolean | null;
   /** Medians of what the value is made of (throughput, latency of each side). */
   detail: string;
 }
@@ -38,7 +39,7 @@ export function printTable(rows: Row[]): string {
     `${format(row.value.median, row.unit)}${row.unit === 'x' ? '' : ` ${row.unit}`}`,
     `${format(row.value.min, row.unit)}–${format(row.value.max, row.unit)}`,
     row.target,
-    row.met ? 'yes' : 'NO',
+    row.met === null ? '—' : row.met ? 'yes' : 'NO',
     row.detail,
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column]!.length)));
@@ -63,7 +64,7 @@ export function chartSvg(rows: Row[], title: string): string {
     const y = top + index * (barHeight + gap);
     const median = share(row, row.value.median);
     const [low, high] = [share(row, row.value.min), share(row, row.value.max)].sort((a, b) => a - b);
-    const colour = row.met ? '#2e7d32' : '#c62828';
+    const colour = row.met === null ? '#757575' : row.met ? '#2e7d32' : '#c62828';
     return [
       `<text x="${left - 8}" y="${y + 15}" text-anchor="end">${escape(row.name)}</text>`,
       Number.isFinite(median) ? `<rect x="${left}" y="${y}" width="${(x(median) - left).toFixed(1)}" height="${barHeight}" fill="${colour}" opacity="0.8"/>` : '',
@@ -82,8 +83,12 @@ ${bars.join('\n')}
 `;
 }
 
-/** How far a value is towards its target: above 1 meets it (for "less than" targets, target ÷ value). */
+/**
+ * How far a value is towards its target: above 1 meets it (for "less than" targets, target ÷ value).
+ * A row without a target is a ratio to its baseline, drawn as it is (1 = costs nothing).
+ */
 function share(row: Row, value: number): number {
+  if (row.met === null) return value;
   const target = Number(/[\d.]+/.exec(row.target)?.[0]);
   return row.target.startsWith('<') ? target / value : value / target;
 }

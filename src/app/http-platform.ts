@@ -20,6 +20,11 @@ import { installValidation } from '../platform/http/validation.js';
 import type { Logger } from '../platform/logging/logger.js';
 import type { ModuleDefinition } from '../platform/modules/module-definition.js';
 import { registerGlobalRateLimit } from '../platform/rate-limit/global-rate-limit.js';
+import { nameServerSpan, serverWithSpans } from '../platform/observability/http-server-spans.js';
+import { declaredQueues } from '../platform/observability/module-queues.js';
+import { labelRoutesWithModule, moduleOfRequest } from '../platform/observability/route-modules.js';
+import { registerSubscriptionGauges } from '../platform/observability/subscription-gauges.js';
+import { tracingStarted } from '../platform/observability/tracing.js';
 import { UsersEvents } from '../modules/users/api.js';
 import type { Infrastructure } from './infrastructure.js';
 
@@ -36,10 +41,18 @@ export function createServer(config: AppConfig, logger: Logger): { server: Fasti
     frameworkErrors: answerFrameworkError,
     // Requests arriving while closing get drain.ts's problem+json instead of Fastify's plain 503.
     return503OnClosing: false,
+    // A span per request, only once tracing is started (main.ts): tests that build an app skip it.
+    ...(tracingStarted() ? { serverFactory: serverWithSpans } : {}),
   });
   server.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  if (tracingStarted()) {
+    server.addHook('onRequest', (request, _reply, done) => {
+      nameServerSpan(request, moduleOfRequest(request));
+      done();
+    });
+  }
   const drain = installDrain(server);
   installValidation(server);
   installErrorHandling(server);
@@ -61,6 +74,8 @@ export interface HttpPlatformOptions {
 export async function registerHttpPlatform(server: FastifyInstance, options: HttpPlatformOptions): Promise<() => Promise<void>> {
   const { config, logger, definitions, infrastructure } = options;
   const { database, bus, rateLimitStore } = infrastructure;
+  // First: every route registered from here on carries the module owning it (metrics, traces).
+  labelRoutesWithModule(server, definitions);
   // Before anything that may answer early (rate limits), so every answer carries the headers.
   await registerSecurityHeaders(server);
   if (config.http.rateLimit.max > 0) await registerGlobalRateLimit(server, { store: rateLimitStore, ...config.http.rateLimit });
@@ -78,7 +93,14 @@ export async function registerHttpPlatform(server: FastifyInstance, options: Htt
   server.addHook('onClose', async () => revocations.stop());
   await server.register(authPlugin, { secret: options.jwtSecret, revocations });
 
-  await registerMetrics(server, { ...config.http.metrics, host: config.host });
+  const metrics = await registerMetrics(server, { ...config.http.metrics, host: config.host });
+  registerSubscriptionGauges(metrics, {
+    sql: database.sql,
+    schema: 'pgboss', // as infrastructure.ts starts pg-boss
+    // The queues hosted here (the platform's own included) and those kept for modules hosted elsewhere.
+    queues: () => [...bus.queues, ...declaredQueues(definitions)],
+    logger: logger.child({ component: 'metrics' }),
+  });
   await registerHealth(server, infrastructure.readiness, () => options.drain.draining);
   await registerDeadLetterRoutes(server, bus);
   return () => revocations.start();

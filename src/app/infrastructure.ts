@@ -91,6 +91,9 @@ export async function openInfrastructure(server: FastifyInstance, options: Infra
     useListenNotify: true,
     superviseIntervalSeconds: config.events.superviseIntervalSeconds,
     monitorIntervalSeconds: config.events.superviseIntervalSeconds,
+    // The bus opens its own spans (events/event-spans.ts), carried in the envelope so that retries
+    // and redriven dead letters stay in the publisher's trace; pg-boss's would double them.
+    openTelemetry: { enabled: false },
   });
   boss.on('error', (error) => logger.error({ err: error }, 'event bus error'));
   const bus = new EventBus({

@@ -69,6 +69,7 @@ export async function startTestBus(
     useListenNotify: true,
     superviseIntervalSeconds: config.superviseIntervalSeconds,
     monitorIntervalSeconds: config.superviseIntervalSeconds,
+    openTelemetry: { enabled: false }, // as the app's: the bus opens its own spans
   });
   boss.on('error', () => {});
   await boss.start();

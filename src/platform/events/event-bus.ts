@@ -18,6 +18,10 @@
 // Waking: after a commit, local workers of matching subscriptions are woken at once; workers in
 // other processes are woken by pg-boss's LISTEN/NOTIFY. Polling stays as the safety net.
 //
+// Observing: each publish opens a PRODUCER span whose context the envelope carries, and each
+// delivery attempt a CONSUMER span continuing it (event-spans.ts); committed events, outcomes,
+// handler durations and delivery lag are counted as metrics (delivery-metrics.ts).
+//
 // Timers: a module's own delayed work (e.g. expiring an unpaid order). Scheduling one writes a
 // pg-boss job with a start time into the timer's queue, inside the caller's transaction, so the
 // work exists exactly when the change that asked for it does; its handler then runs like an
@@ -31,6 +35,10 @@ import { safeErrorMessage } from '../logging/error-serializer.js';
 import type { Logger } from '../logging/logger.js';
 import { assertFits, EventSchemaError, readAs, type EventData, type EventDefinition } from './event-definition.js';
 import { createEnvelope, type EventEnvelope, type PublishOptions } from './event-envelope.js';
+import { traceparentOf } from '../observability/trace-context.js';
+import { recordPublished, primeHandledOutcomes } from '../observability/shop-metrics.js';
+import { BatchMetrics } from './delivery-metrics.js';
+import { inConsumerSpan, inProducerSpan, markDuplicateDelivery } from './event-spans.js';
 import { claimInInbox } from './inbox.js';
 import { matchingEventTypes } from './match-event-types.js';
 
@@ -191,6 +199,7 @@ export class EventBus {
     }
     for (const [queue, subscription] of this.#subscriptions) {
       await this.#ensureQueue(queue, subscription.pattern);
+      primeHandledOutcomes(queue);
       const workerId = await this.#work(queue, subscription);
       this.#wakeups.on(subscription.pattern, () => boss.notifyWorker(workerId));
     }
@@ -249,7 +258,7 @@ export class EventBus {
     const result = await this.#deps
       .databaseOf(source)
       .transaction((tx) => work(tx, this.#publisher(tx, source, published), this.#scheduler(tx, source)));
-    this.#wake(published);
+    this.#committed(published);
     return result;
   }
 
@@ -260,8 +269,10 @@ export class EventBus {
         throw new Error(`module ${source} cannot publish "${type}" v${event.version}: not the newest version of one of its catalogued events`);
       }
       assertFits(event, data);
-      const envelope = createEnvelope(source, type, data, { ...options, version: event.version });
-      await this.#deps.boss.publish(type, envelope, { id: envelope.id, db: fromDrizzle(tx, sql) });
+      await inProducerSpan(type, source, async (traceparent) => {
+        const envelope = createEnvelope(source, type, data, { traceparent, ...options, version: event.version });
+        await this.#deps.boss.publish(type, envelope, { id: envelope.id, db: fromDrizzle(tx, sql) });
+      });
       published.push(type);
     };
   }
@@ -272,12 +283,15 @@ export class EventBus {
       const timer = this.#timers.get(queue);
       if (!timer) throw new Error(`module ${module} cannot schedule "${name}": not one of its timers hosted here`);
       // An envelope, like an event's, so the inbox, the logs and the dead-letter tools read it alike.
-      const envelope = { ...createEnvelope(module, queue, data), ...(options.id ? { id: options.id } : {}) };
+      // It carries the scheduling work's trace, so the delayed work shows up in it when it fires.
+      const envelope = { ...createEnvelope(module, queue, data, { traceparent: traceparentOf() }), ...(options.id ? { id: options.id } : {}) };
       await this.#deps.boss.send(queue, envelope, { id: envelope.id, startAfter: timer.afterSeconds, db: fromDrizzle(tx, sql) });
     };
   }
 
-  #wake(types: string[]): void {
+  /** After a commit: the events it stored are counted, and local workers waiting for them woken. */
+  #committed(types: string[]): void {
+    for (const type of types) recordPublished(type);
     for (const type of new Set(types)) this.#wakeups.emit(type);
   }
 
@@ -286,26 +300,35 @@ export class EventBus {
   // commit instead of one per event. If the commit itself fails, nothing of the batch was applied
   // and every event of it is retried; the inbox keeps a redelivered one from applying twice.
   async #deliver(queue: string, target: Subscription | Timer, jobs: Job<EventEnvelope>[]): Promise<JobResult[]> {
+    const metrics = new BatchMetrics(queue, this.#deps.config.retryLimit, 'pattern' in target);
     const results = new Map<string, JobResult>();
     const published: string[] = [];
+    let outcomes: JobResult[];
     try {
       await this.#deps.databaseOf(target.module).transaction(async (tx) => {
-        for (const job of jobs) results.set(job.id, await this.#applyInSavepoint(tx, queue, target, job, published));
+        for (const job of jobs) {
+          const ended = metrics.started(job);
+          results.set(job.id, await inConsumerSpan(queue, target.module, job, () => this.#applyInSavepoint(tx, queue, target, job, published, metrics)));
+          ended();
+        }
       });
+      this.#committed(published);
+      outcomes = jobs.map((job) => results.get(job.id)!);
     } catch (error) {
       const message = safeErrorMessage(error);
       this.#deps.logger.warn({ queue, events: jobs.length, err: error }, 'a batch of events could not be committed; each will be retried or dead-lettered');
       // An event that does not fit its schema is dead-lettered whatever happened to the others.
-      return jobs.map((job) => (results.get(job.id)?.status === 'deadletter' ? results.get(job.id)! : { id: job.id, status: 'failed', output: { message } }));
+      outcomes = jobs.map((job) => (results.get(job.id)?.status === 'deadletter' ? results.get(job.id)! : { id: job.id, status: 'failed', output: { message } }));
     }
-    this.#wake(published);
-    return jobs.map((job) => results.get(job.id)!);
+    metrics.finished(jobs, outcomes);
+    return outcomes;
   }
 
-  async #applyInSavepoint(tx: Tx, queue: string, target: Subscription | Timer, job: Job<EventEnvelope>, published: string[]): Promise<JobResult> {
+  async #applyInSavepoint(tx: Tx, queue: string, target: Subscription | Timer, job: Job<EventEnvelope>, published: string[], metrics: BatchMetrics): Promise<JobResult> {
     try {
       const event = 'pattern' in target ? this.#asRead(target, job.data) : job.data;
-      await tx.transaction((savepoint) => this.#applyOnce(savepoint, queue, target, event, published));
+      const applied = await tx.transaction((savepoint) => this.#applyOnce(savepoint, queue, target, event, published));
+      if (!applied) metrics.duplicate(job);
       return { id: job.id, status: 'completed' };
     } catch (error) {
       if (error instanceof EventSchemaError) {
@@ -330,11 +353,13 @@ export class EventBus {
     return { ...event, version, data: readAs(newest, event.version, version, event.data) };
   }
 
-  async #applyOnce(tx: Tx, queue: string, target: Subscription | Timer, event: EventEnvelope, published: string[]): Promise<void> {
+  /** False when the inbox had the event already: then the handler does not run. */
+  async #applyOnce(tx: Tx, queue: string, target: Subscription | Timer, event: EventEnvelope, published: string[]): Promise<boolean> {
     const logger = this.#deps.logger.child({ module: target.module, subscription: queue, eventId: event.id });
     if (!(await claimInInbox(tx, target.schema, queue, event.id, event.type))) {
+      markDuplicateDelivery();
       logger.debug({ eventType: event.type }, 'event already handled; skipped');
-      return;
+      return false;
     }
     await target.handler(event, {
       tx,
@@ -342,5 +367,6 @@ export class EventBus {
       schedule: this.#scheduler(tx, target.module),
       logger,
     });
+    return true;
   }
 }

@@ -1,9 +1,13 @@
-// Prometheus metrics: process defaults plus a request-duration histogram per route. They tell
-// anyone how the service is built and loaded, so they are guarded: a bearer token (METRICS_TOKEN),
-// or a listener of their own (METRICS_PORT) that only the monitoring network reaches, or both.
+// Prometheus metrics: process defaults plus a request-duration histogram per route and module, in
+// the app's registry, served together with the process-wide metrics of the event bus and the remote
+// contracts (observability/shop-metrics.ts). They tell anyone how the service is built and loaded,
+// so they are guarded: a bearer token (METRICS_TOKEN), or a listener of their own (METRICS_PORT)
+// that only the monitoring network reaches, or both.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { moduleOfRequest } from '../observability/route-modules.js';
+import { processMetrics } from '../observability/shop-metrics.js';
 import type { MetricsConfig } from './http-config.js';
 import { installErrorHandling } from './error-handler.js';
 import { problem } from './problem.js';
@@ -18,21 +22,30 @@ export async function registerMetrics(server: FastifyInstance, options: MetricsO
   collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
     name: 'http_request_duration_seconds',
-    help: 'HTTP request duration by route and status',
-    labelNames: ['method', 'route', 'status_code'] as const,
+    help: 'HTTP request duration by route, status and the module whose route served it',
+    labelNames: ['method', 'route', 'status_code', 'module'] as const,
     registers: [registry],
   });
   server.addHook('onResponse', async (request, reply) => {
     duration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+      {
+        method: request.method,
+        // The route's template, never the raw URL: one series per route, whatever clients send.
+        route: request.routeOptions.url ?? 'unmatched',
+        status_code: String(reply.statusCode),
+        module: moduleOfRequest(request),
+      },
       reply.elapsedTime / 1000,
     );
   });
 
   const serveMetrics = (target: FastifyInstance) =>
     target.get('/metrics', { schema: { hide: true }, onRequest: bearerGuard(options.token) }, async (_request, reply) => {
-      reply.type(registry.contentType);
-      return registry.metrics();
+      // Merged at each scrape, so metrics registered on the app's registry after this (the
+      // subscription gauges) are served too; merging refuses a name defined in both.
+      const merged = Registry.merge([registry, processMetrics]);
+      reply.type(merged.contentType);
+      return merged.metrics();
     });
 
   if (options.port === null) {

@@ -2,6 +2,7 @@
 // readable lines on a terminal. Secrets are redacted at the source, so no call site can leak them:
 // neither credentials, nor the SQL and values of a failed query, nor a token in a query string.
 import pino, { type Logger } from 'pino';
+import { activeTraceIds } from '../observability/trace-context.js';
 import { serializeError } from './error-serializer.js';
 import { serializeRequest } from './request-serializer.js';
 
@@ -50,6 +51,8 @@ export function createLogger(options: LoggerOptions): Logger {
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     // Fastify and every call site log errors as `err` and requests as `req`: these apply to all.
     serializers: { err: serializeError, req: serializeRequest },
+    // Every line written while a request or an event delivery is handled names its trace.
+    mixin: activeTraceIds,
   };
   if (options.destination) return pino(base, options.destination);
   if (options.pretty) {

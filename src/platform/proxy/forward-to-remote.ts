@@ -5,6 +5,7 @@
 import type { FastifyReplyFromHooks } from '@fastify/reply-from';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendProblem } from '../http/error-handler.js';
+import { startClientSpan } from '../observability/client-spans.js';
 import { forwardedRequestHeaders, forwardedResponseHeaders } from './forwarded-headers.js';
 import type { UpstreamPool } from './upstream-pool.js';
 
@@ -58,11 +59,14 @@ export function forwardToRemote(
   const attempt = (upstream: string | null): FastifyReply => {
     if (upstream === null || upstream === NO_INSTANCE) return moduleUnavailable(request, reply, module);
     attemptsLeft -= 1;
+    const span = startClientSpan(`${request.method} ${module}`, { 'http.request.method': request.method, 'server.address': upstream, 'shop.module': module });
     return reply.from(path, {
       ...options,
       getUpstream: () => upstream,
       ...(dropBody ? { body: null } : {}),
+      rewriteRequestHeaders: (incoming, headers) => span.headers(options.rewriteRequestHeaders?.(incoming, headers) ?? headers),
       onResponse: (_request, _reply, response) => {
+        span.end({ status: response.statusCode });
         if (UNHEALTHY_STATUSES.has(response.statusCode)) {
           pool.markFailed(upstream);
           request.log.warn({ module, upstream, status: response.statusCode }, 'remote module instance answered unhealthy; resting it');
@@ -71,6 +75,7 @@ export function forwardToRemote(
         reply.send(response.stream);
       },
       onError: (_reply, { error }) => {
+        span.end({ error });
         pool.markFailed(upstream);
         request.log.warn({ err: error, module, upstream }, 'remote module instance unreachable; resting it');
         if (attemptsLeft > 0) attempt(pool.pick());

@@ -1,6 +1,7 @@
 // One attempt of one contract call over HTTP: POST `{ args }` to the next replica of the remote
 // module, signed with a fresh service token, and read `{ result }` back. No resilience here: the
 // policies in remote-contract.ts decide what to do about a failed attempt.
+import { startClientSpan } from '../observability/client-spans.js';
 import { contractPath } from './contract-methods.js';
 import { RemoteCallError } from './remote-errors.js';
 import { signServiceToken } from './service-token.js';
@@ -24,19 +25,27 @@ export function createContractTransport({ caller, target, urls, secret }: Contra
 
   return async (method, args, signal) => {
     const base = bases[next++ % bases.length]!;
-    const response = await fetch(`${base}${contractPath(target, method)}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/json',
-        // Signed per call: cheap (one HMAC), and never older than its caller's request.
-        authorization: `Bearer ${signServiceToken(secret, { caller, target })}`,
-      },
-      body: JSON.stringify({ args: withoutTrailingUndefined(args) }),
-      // An internal route never redirects; following one would hand the token elsewhere.
-      redirect: 'error',
-      signal,
-    });
+    const span = startClientSpan(`${target}.${method}`, { 'rpc.system': 'shop-contract', 'rpc.service': target, 'rpc.method': method, 'server.address': base });
+    let response: Response;
+    try {
+      response = await fetch(`${base}${contractPath(target, method)}`, {
+        method: 'POST',
+        headers: span.headers({
+          'content-type': 'application/json',
+          accept: 'application/json',
+          // Signed per call: cheap (one HMAC), and never older than its caller's request.
+          authorization: `Bearer ${signServiceToken(secret, { caller, target })}`,
+        }),
+        body: JSON.stringify({ args: withoutTrailingUndefined(args) }),
+        // An internal route never redirects; following one would hand the token elsewhere.
+        redirect: 'error',
+        signal,
+      });
+    } catch (error) {
+      span.end({ error });
+      throw error;
+    }
+    span.end({ status: response.status });
     if (!response.ok) {
       throw new RemoteCallError(target, method, response.status, await problemDetail(response));
     }

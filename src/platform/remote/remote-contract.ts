@@ -8,8 +8,13 @@
 // idempotent, the call fails with RemoteModuleUnavailableError. A 4xx is the module's answer and
 // reaches the caller as a RemoteCallError carrying its status. An answer that does not fit the
 // method's `returns` schema is a RemoteAnswerMismatchError: never retried, never remembered.
+//
+// Each call is timed, retries included, under the outcome its caller saw, and the breaker's state
+// is read at every scrape (see observability/shop-metrics.ts).
+import { performance } from 'node:perf_hooks';
 import { isBrokenCircuitError } from 'cockatiel';
 import type { Logger } from '../logging/logger.js';
+import { observeRemoteCall, watchCircuit, type RemoteCallOutcome } from '../observability/shop-metrics.js';
 import { schemaProblems } from '../schema/schema-problems.js';
 import type { ContractDefinition } from './contract-definition.js';
 import { methodNames, type ContractMethods } from './contract-methods.js';
@@ -55,31 +60,43 @@ export function createRemoteContract<Api>(options: RemoteContractOptions<Api>): 
 
   breaker.onBreak(() => logger?.warn({ module: target }, `circuit to the ${target} module opened: calls fail fast for now`));
   breaker.onReset(() => logger?.info({ module: target }, `circuit to the ${target} module closed again`));
+  watchCircuit(target, breaker);
 
   async function call(method: string, args: unknown[]): Promise<unknown> {
     const { idempotent, returns } = methods[method as keyof Api & string];
     const key = idempotent ? `${method}:${JSON.stringify(args)}` : null;
+    const startedAt = performance.now();
+    const settled = (outcome: RemoteCallOutcome) => observeRemoteCall(target, method, outcome, (performance.now() - startedAt) / 1000);
     let result: unknown;
     try {
       result = await (idempotent ? repeatable : once).execute(({ signal }) => send(method, args, signal));
     } catch (error) {
-      if (isRemoteVerdict(error)) throw error;
+      if (isRemoteVerdict(error)) {
+        settled('error');
+        throw error;
+      }
       const stale = key === null ? undefined : lastGood.recall(key);
-      if (stale === undefined) throw new RemoteModuleUnavailableError(target, method, error);
+      if (stale === undefined) {
+        settled('unavailable');
+        throw new RemoteModuleUnavailableError(target, method, error);
+      }
       // While the circuit is open this would repeat on every call; onBreak has said it once.
       if (!isBrokenCircuitError(error)) {
         logger?.warn({ module: target, method, err: error }, `the ${target} module did not answer; serving its last good answer`);
       }
       reportDegraded(target);
+      settled('stale');
       return stale.answer;
     }
     const problems = schemaProblems(returns, result, 'answer');
     if (problems.length > 0) {
       // The caller's client gets a plain 502; what exactly differs is for the operators.
       logger?.warn({ module: target, method, problems }, `the ${target} module answered ${method} outside its contract`);
+      settled('mismatch');
       throw new RemoteAnswerMismatchError(target, method, problems);
     }
     if (key !== null) lastGood.remember(key, result);
+    settled('ok');
     return result;
   }
 
