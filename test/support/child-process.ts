@@ -15,7 +15,16 @@ export interface Child {
 }
 
 export function runTypeScript(entry: string, args: string[], env: Record<string, string>): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  return runNode(['--import', 'tsx', entry, ...args], env);
+}
+
+/** Plain `node <entry>`, as production runs a build. */
+export function runJavaScript(entry: string, args: string[], env: Record<string, string>): Child {
+  return runNode([entry, ...args], env);
+}
+
+function runNode(nodeArgs: string[], env: Record<string, string>): Child {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: PROJECT_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
