@@ -53,7 +53,7 @@ export async function buildApp(options: BuildAppOptions): Promise<App> {
   const { server, drain } = createServer(config, logger);
   try {
     const infrastructure = await openInfrastructure(server, { config, logger, databaseUrl: options.databaseUrl, definitions, hosted });
-    const startPlatform = await registerHttpPlatform(server, { config, logger, definitions, infrastructure, drain, jwtSecret: options.secrets.jwtSecret });
+    const startPlatform = await registerHttpPlatform(server, { config, logger, definitions, infrastructure, hosted: hosted.map((definition) => definition.name), drain, jwtSecret: options.secrets.jwtSecret });
     const startModules = await hostModules(server, {
       config,
       logger,

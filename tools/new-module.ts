@@ -1,5 +1,5 @@
 // npm run new:module -- <name>: adds a module in the house layout (see tools/new-module/templates.ts),
-// registers it, and generates its migration. Right after it the app hosts the module, documents its
+// registers it, generates its migration and regenerates the typed API client. Right after it the app hosts the module, documents its
 // routes and events, and its tests pass; a bad name is refused with one line and changes nothing.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,7 +38,9 @@ function main(args: string[]): void {
     fail(`new:module: could not generate the migration of ${names.name}: ${error instanceof Error ? error.message : String(error)}`);
   }
   const migration = listMigrationFiles().find((file) => !migrationsBefore.has(file) && file.endsWith('.sql'));
-  console.log(`new:module: added ${folder}/ (hosted by default), registered it in ${REGISTRY}, migration ${migration ?? '(none)'}`);
+  // Its routes are part of the API document now: the committed client follows it.
+  execFileSync('npm', ['run', '-s', 'client:generate'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  console.log(`new:module: added ${folder}/ (hosted by default), registered it in ${REGISTRY}, migration ${migration ?? '(none)'}, and regenerated clients/typescript`);
   console.log(`next: npm run typecheck && npx vitest run ${folder}`);
 }
 

@@ -9,6 +9,7 @@ import { authPlugin } from '../platform/http/auth.js';
 import { requestTimeoutOptions } from '../platform/http/client-error.js';
 import { registerDeadLetterRoutes } from '../platform/http/dead-letter.routes.js';
 import { registerDocs } from '../platform/http/docs.js';
+import { registerRemoteModuleDocs } from '../platform/http/remote-module-docs.js';
 import { installDrain, type Drain } from '../platform/http/drain.js';
 import { answerFrameworkError, installErrorHandling } from '../platform/http/error-handler.js';
 import { registerHealth } from '../platform/http/health.js';
@@ -65,6 +66,8 @@ export interface HttpPlatformOptions {
   /** Every module, hosted here or not: the AsyncAPI document describes all their events. */
   definitions: readonly ModuleDefinition[];
   infrastructure: Infrastructure;
+  /** The modules this process hosts; the others are documented from their definitions. */
+  hosted: readonly string[];
   /** Readiness says 503 while it drains. */
   drain: Drain;
   jwtSecret: string;
@@ -92,6 +95,8 @@ export async function registerHttpPlatform(server: FastifyInstance, options: Htt
   }
   server.addHook('onClose', async () => revocations.stop());
   await server.register(authPlugin, { secret: options.jwtSecret, revocations });
+  // Modules hosted elsewhere are documented here too (after auth: their routes name its hooks).
+  await registerRemoteModuleDocs(server, { definitions, logger, hostedHere: (module) => options.hosted.includes(module) });
 
   const metrics = await registerMetrics(server, { ...config.http.metrics, host: config.host });
   registerSubscriptionGauges(metrics, {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAFE_PRODUCTION_ENV } from '../support/production-env.js';
 import { createTestDatabase } from '../support/test-database.js';
 import { startCanary, type Topology } from '../support/topology.js';
-import { httpClient } from './http-client.js';
+import { shopClient } from './http-client.js';
 
 // Requests the process at `baseUrl` served for the products list, from its own Prometheus metrics.
 async function servedProductLists(baseUrl: string): Promise<number> {
@@ -21,11 +21,11 @@ describe('canary', () => {
   afterAll(() => topology?.stop());
 
   it('with weight 50, splits 200 requests between the local module and the remote one', async () => {
-    const client = httpClient(topology.baseUrl);
+    const client = shopClient(topology.baseUrl);
     const remoteUrl = `http://127.0.0.1:${topology.processes.products!.port}`;
     const before = await servedProductLists(remoteUrl);
 
-    for (let i = 0; i < 200; i++) expect((await client.get('/api/v1/products?limit=1')).status).toBe(200);
+    for (let i = 0; i < 200; i++) expect((await client.products.listProducts({ limit: 1 })).status).toBe(200);
 
     // Every request reached the main process; those not forwarded were served by its own module,
     // so both sides serving 60..140 of 200 is one check on the remote count.

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import { createTestDatabase } from '../support/test-database.js';
 import { startMonolith, type Topology } from '../support/topology.js';
-import { httpClient } from './http-client.js';
+import { shopClient } from './http-client.js';
 import { E2E_ADMIN, runHappyPath } from './order-flow.scenario.js';
 
 describe('order flow, monolith', () => {
@@ -13,7 +13,7 @@ describe('order flow, monolith', () => {
   afterAll(() => topology?.stop());
 
   it('takes an order from placement through payment to a full refund, restoring stock', async () => {
-    const { placeToPaidMs } = await runHappyPath(httpClient(topology.baseUrl));
+    const { placeToPaidMs } = await runHappyPath(shopClient(topology.baseUrl));
     console.info(`monolith: place → paid in ${placeToPaidMs.toFixed(0)} ms`);
   });
 });

@@ -5,25 +5,26 @@
 // ACCESS_REVOCATION_REFRESH_MS, as in production), so every entry point is checked, none assumed.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { UserStatus } from '../../clients/typescript/shop-api.js';
 import { createTestDatabase } from '../support/test-database.js';
 import { startSplit, type Topology } from '../support/topology.js';
 import { waitFor } from '../support/wait-for.js';
-import { httpClient, type HttpClient, type JsonResponse } from './http-client.js';
-import { adminToken, createProduct, E2E_ADMIN, registerCustomer } from './order-flow.scenario.js';
+import { as, shopClient, type ApiResponse, type ShopClient } from './http-client.js';
+import { adminToken, createProduct, E2E_ADMIN, loginAs } from './order-flow.scenario.js';
 
-const address = { street: '3 Revoked Row', city: 'Capital City', zipCode: '11111', country: 'US' };
+const address = { street: '3 Revoked Row', city: 'Capital City', zipCode: '11111', country: 'US' } as const;
 /** Bounds every wait on a revocation or reactivation to reach all processes: "within seconds". */
 const REACHES_EVERY_PROCESS_MS = 5_000;
 
 interface EntryPoint {
   /** Where the request goes in, and which process answers it. */
   label: string;
-  request: (token: string) => Promise<JsonResponse>;
+  request: (token: string) => Promise<ApiResponse>;
 }
 
 describe('revoked access, split topology', () => {
   let topology: Topology;
-  let gateway: HttpClient;
+  let gateway: ShopClient;
   let admin: string;
   let customer: { id: string; token: string; email: string; password: string };
   let orderId: string;
@@ -31,22 +32,22 @@ describe('revoked access, split topology', () => {
 
   beforeAll(async () => {
     topology = await startSplit(await createTestDatabase(), { ADMIN_EMAIL: E2E_ADMIN.email, ADMIN_PASSWORD: E2E_ADMIN.password });
-    gateway = httpClient(topology.baseUrl);
-    const direct = (name: 'orders' | 'payments') => httpClient(`http://127.0.0.1:${topology.processes[name]!.port}`);
+    gateway = shopClient(topology.baseUrl);
+    const direct = (name: 'orders' | 'payments') => shopClient(`http://127.0.0.1:${topology.processes[name]!.port}`);
     const ordersProcess = direct('orders');
     const paymentsProcess = direct('payments');
 
     admin = await adminToken(gateway);
     customer = await registerWithPassword(gateway);
     const product = await createProduct(gateway, admin, 5);
-    const placed = await gateway.post('/api/v1/orders', { items: [{ productId: product.id, quantity: 1 }], shippingAddress: address }, customer.token);
-    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
-    orderId = placed.body.id;
+    const placed = await gateway.orders.placeOrder({ items: [{ productId: product.id, quantity: 1 }], shippingAddress: address }, as(customer.token));
+    expect(placed.status, JSON.stringify(placed.error)).toBe(201);
+    orderId = placed.data.id;
 
-    const orders = (client: HttpClient) => (token: string) => client.get('/api/v1/orders', token);
-    const payments = (client: HttpClient) => (token: string) => client.get(`/api/v1/payments?orderId=${orderId}`, token);
+    const orders = (client: ShopClient) => (token: string) => client.orders.listOrders({}, as(token));
+    const payments = (client: ShopClient) => (token: string) => client.payments.listPayments({ orderId }, as(token));
     entryPoints = [
-      { label: 'users on the gateway', request: (token) => gateway.get('/api/v1/users/me', token) },
+      { label: 'users on the gateway', request: (token) => gateway.users.getCurrentUser(as(token)) },
       { label: 'orders through the gateway', request: orders(gateway) },
       { label: 'orders on its own port', request: orders(ordersProcess) },
       { label: 'payments through the gateway', request: payments(gateway) },
@@ -56,45 +57,39 @@ describe('revoked access, split topology', () => {
   afterAll(() => topology?.stop());
 
   /** Registers a customer and signs in, keeping the credentials for a later sign-in. */
-  async function registerWithPassword(client: HttpClient) {
+  async function registerWithPassword(client: ShopClient) {
     const suffix = randomUUID().slice(0, 8);
     const input = { email: `revoked-${suffix}@example.com`, username: `revoked_${suffix}`, password: 'revoked-password' };
-    const registered = await client.post('/api/v1/users', input);
-    expect(registered.status, JSON.stringify(registered.body)).toBe(201);
-    const token = await signIn(client, input.email, input.password);
-    return { id: registered.body.id as string, token, email: input.email, password: input.password };
+    const registered = await client.users.registerUser(input);
+    expect(registered.status, JSON.stringify(registered.error)).toBe(201);
+    const token = await loginAs(client, input.email, input.password);
+    return { id: registered.data.id, token, email: input.email, password: input.password };
   }
 
-  async function signIn(client: HttpClient, email: string, password: string): Promise<string> {
-    const response = await client.post('/api/v1/auth/login', { email, password });
-    expect(response.status, JSON.stringify(response.body)).toBe(200);
-    return response.body.accessToken;
-  }
-
-  async function setStatus(status: string) {
-    const response = await gateway.patch(`/api/v1/users/${customer.id}/status`, { status }, admin);
-    expect(response.status, JSON.stringify(response.body)).toBe(200);
-    expect(response.body.status).toBe(status);
+  async function setStatus(status: UserStatus) {
+    const response = await gateway.users.changeUserStatus(customer.id, { status }, as(admin));
+    expect(response.status, JSON.stringify(response.error)).toBe(200);
+    expect(response.data.status).toBe(status);
   }
 
   /** Every entry point answers `token` as `works` says, polled until all agree or the deadline passes. */
-  const everyEntryPoint = (token: string, works: (response: JsonResponse) => boolean, what: string) =>
+  const everyEntryPoint = (token: string, works: (response: ApiResponse) => boolean, what: string) =>
     waitFor(async () => (await Promise.all(entryPoints.map(async ({ request }) => works(await request(token))))).every(Boolean), {
       timeoutMs: REACHES_EVERY_PROCESS_MS,
       what,
     });
 
   /** The refusal revoked-access.test.ts sees on the monolith: a 401 problem+json saying why. */
-  const expectRefused = (response: JsonResponse, detail: string, label: string) => {
-    expect(response.status, `${label}: ${JSON.stringify(response.body)}`).toBe(401);
+  const expectRefused = (response: ApiResponse, detail: string, label: string) => {
+    expect(response.status, `${label}: ${JSON.stringify(response.data)}`).toBe(401);
     expect(response.headers.get('content-type'), label).toMatch(/^application\/problem\+json/);
-    expect(response.body, label).toMatchObject({ status: 401, detail });
+    expect(response.error, label).toMatchObject({ status: 401, detail });
   };
 
   const expectAllowed = async (token: string) => {
     for (const { label, request } of entryPoints) {
       const response = await request(token);
-      expect(response.status, `${label}: ${JSON.stringify(response.body)}`).toBe(200);
+      expect(response.status, `${label}: ${JSON.stringify(response.error)}`).toBe(200);
     }
   };
 
@@ -102,8 +97,8 @@ describe('revoked access, split topology', () => {
     // The token works everywhere first (payments answers for the order once it has learned of it).
     await everyEntryPoint(customer.token, (response) => response.status === 200, 'the customer’s token to work at every entry point');
     await expectAllowed(customer.token);
-    const listed = await gateway.get('/api/v1/orders', customer.token);
-    expect(listed.body.items.map((order: { id: string }) => order.id)).toEqual([orderId]);
+    const listed = await gateway.orders.listOrders({}, as(customer.token));
+    expect(listed.data.items.map((order) => order.id)).toEqual([orderId]);
 
     const startedAt = Date.now();
     await setStatus('suspended');
@@ -112,10 +107,12 @@ describe('revoked access, split topology', () => {
     for (const { label, request } of entryPoints) expectRefused(await request(customer.token), 'This account is suspended', label);
     // Writes are refused too, on the orders process itself.
     const ordersPort = topology.processes.orders!.port;
-    const place = await httpClient(`http://127.0.0.1:${ordersPort}`).post('/api/v1/orders', { items: [], shippingAddress: address }, customer.token);
+    // An empty order would fail validation; the refusal must come first, from the token.
+    const emptyOrder = { items: [], shippingAddress: address };
+    const place = await shopClient(`http://127.0.0.1:${ordersPort}`).orders.placeOrder(emptyOrder, as(customer.token));
     expectRefused(place, 'This account is suspended', 'placing an order on the orders process');
     // An admin is untouched.
-    expect((await gateway.get('/api/v1/orders', admin)).status).toBe(200);
+    expect((await gateway.orders.listOrders({}, as(admin))).status).toBe(200);
   });
 
   it('restores access on reactivation to a new sign-in on every process, while tokens from before stay revoked', async () => {
@@ -125,7 +122,7 @@ describe('revoked access, split topology', () => {
     await waitFor(async () => Math.floor(Date.now() / 1000) > issuedAt, { what: 'the next second' });
     const startedAt = Date.now();
     await setStatus('active');
-    const fresh = await signIn(gateway, customer.email, customer.password);
+    const fresh = await loginAs(gateway, customer.email, customer.password);
     await everyEntryPoint(fresh, (response) => response.status === 200, 'a new sign-in to work at every entry point after reactivation');
     console.info(`[revoked access, split] reactivated: new token accepted at every entry point ${Date.now() - startedAt} ms after the change`);
     await expectAllowed(fresh);

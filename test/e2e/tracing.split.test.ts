@@ -7,10 +7,10 @@ import { startOtlpCollector, type CollectedSpan, type OtlpCollector } from '../s
 import { createTestDatabase } from '../support/test-database.js';
 import { startSplit, type Topology } from '../support/topology.js';
 import { waitFor } from '../support/wait-for.js';
-import { httpClient, type HttpClient } from './http-client.js';
+import { as, shopClient, type ShopClient } from './http-client.js';
 import { adminToken, createProduct, E2E_ADMIN, registerCustomer, waitForOrderStatus } from './order-flow.scenario.js';
 
-const address = { street: '1 Main Street', city: 'Springfield', zipCode: '12345', country: 'US' };
+const address = { street: '1 Main Street', city: 'Springfield', zipCode: '12345', country: 'US' } as const;
 const SERVER = 2;
 const CONSUMER = 5;
 
@@ -29,7 +29,7 @@ function expectConnected(spans: CollectedSpan[], rootSpanId: string): void {
 describe('tracing, split topology', () => {
   let collector: OtlpCollector;
   let topology: Topology;
-  let client: HttpClient;
+  let client: ShopClient;
 
   beforeAll(async () => {
     collector = await startOtlpCollector();
@@ -40,7 +40,7 @@ describe('tracing, split topology', () => {
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_BSP_SCHEDULE_DELAY: '100',
     });
-    client = httpClient(topology.baseUrl);
+    client = shopClient(topology.baseUrl);
   });
   afterAll(async () => {
     await topology?.stop();
@@ -64,9 +64,9 @@ describe('tracing, split topology', () => {
     const widget = await createProduct(client, admin, 5, 1250);
 
     const placing = newTrace();
-    const placed = await client.post('/api/v1/orders', { items: [{ productId: widget.id, quantity: 2 }], shippingAddress: address }, customer.token, placing.headers);
-    expect(placed.status).toBe(201);
-    await waitForOrderStatus(client, customer.token, placed.body.id, 'awaiting_payment');
+    const placed = await client.orders.placeOrder({ items: [{ productId: widget.id, quantity: 2 }], shippingAddress: address }, as(customer.token, placing.headers));
+    expect(placed.status, JSON.stringify(placed.error)).toBe(201);
+    await waitForOrderStatus(client, customer.token, placed.data.id, 'awaiting_payment');
 
     // The gateway takes the POST and forwards it; orders serves it, asks products (on the gateway)
     // for prices, and publishes; products reserves on the gateway and publishes back to orders.
@@ -84,15 +84,13 @@ describe('tracing, split topology', () => {
     expectConnected(placement, placing.rootSpanId);
 
     const paying = newTrace();
-    const payment = await client.post(
-      '/api/v1/payments',
-      { orderId: placed.body.id, card: { number: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 2, cvc: '123' } },
-      customer.token,
-      { 'idempotency-key': `trace-${randomUUID()}`, ...paying.headers },
+    const payment = await client.payments.createPayment(
+      { orderId: placed.data.id, card: { number: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 2, cvc: '123' } },
+      as(customer.token, { 'idempotency-key': `trace-${randomUUID()}`, ...paying.headers }),
     );
-    expect(payment.status).toBe(201);
-    await waitForOrderStatus(client, customer.token, placed.body.id, 'paid');
-    await waitFor(async () => (await client.get(`/api/v1/products/${widget.id}`)).body.stock === 3, { what: 'the sale to be committed' });
+    expect(payment.status, JSON.stringify(payment.error)).toBe(201);
+    await waitForOrderStatus(client, customer.token, placed.data.id, 'paid');
+    await waitFor(async () => (await client.products.getProduct(widget.id)).data.stock === 3, { what: 'the sale to be committed' });
 
     const settlement = await spansWith(paying.traceId, [
       ['POST /api/v1/payments', 'shop-users-products'],

@@ -101,10 +101,11 @@ export const UNDOCUMENTED = 'undocumented route';
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;
 
-export function operationsOf(document: { paths: Record<string, Record<string, Record<string, unknown>>> }): Operation[] {
+export function operationsOf(document: { paths: Record<string, Record<string, Record<string, unknown>>>; components?: { schemas?: Record<string, unknown> } }): Operation[] {
   const operations: Operation[] = [];
   for (const [path, methods] of Object.entries(document.paths)) {
-    for (const [method, operation] of Object.entries(methods)) {
+    for (const [method, named] of Object.entries(methods)) {
+      const operation = inlined(named, document.components?.schemas ?? {}) as Record<string, unknown>;
       const body = (operation.requestBody as { content?: Record<string, { schema: JsonSchema }> } | undefined)?.content?.['application/json']?.schema ?? null;
       operations.push({
         key: `${method.toUpperCase()} ${path}`,
@@ -118,6 +119,24 @@ export function operationsOf(document: { paths: Record<string, Record<string, Re
     }
   }
   return operations;
+}
+
+/**
+ * The operation with its named schemas (`$ref: #/components/schemas/…`) written in place, and the
+ * app's `transform` keyword back under its own name (the document calls it `x-transform`), so that
+ * Ajv checks requests as the app does.
+ */
+function inlined(value: unknown, schemas: Record<string, unknown>, seen: string[] = []): unknown {
+  if (Array.isArray(value)) return value.map((item) => inlined(item, schemas, seen));
+  if (value === null || typeof value !== 'object') return value;
+  const { $ref, ...rest } = value as Record<string, unknown>;
+  if (typeof $ref === 'string' && $ref.startsWith('#/components/schemas/')) {
+    const name = $ref.slice('#/components/schemas/'.length);
+    if (seen.includes(name)) throw new Error(`${name} refers to itself: the generator does not handle recursive schemas`);
+    if (!(name in schemas)) throw new Error(`${$ref} names no schema`);
+    return inlined(schemas[name], schemas, [...seen, name]);
+  }
+  return Object.fromEntries(Object.entries(rest).map(([key, item]) => [key === 'x-transform' ? 'transform' : key, inlined(item, schemas, seen)]));
 }
 
 // ---------------------------------------------------------------------------------------------

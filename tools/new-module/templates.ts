@@ -159,7 +159,8 @@ import { Type } from 'typebox';
 // Unknown fields are refused, not ignored: a misspelt field must not pass silently.
 export const CreateItemBody = Type.Object(
   { label: Type.String({ minLength: 1, maxLength: 200, transform: ['trim'], description: 'what the item is called' }) },
-  { additionalProperties: false },
+  // The title names the schema in the OpenAPI document: unique across modules, hence the prefix.
+  { additionalProperties: false, title: 'Create${n.pascal}ItemRequest' },
 );
 
 export const ItemIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
@@ -170,7 +171,7 @@ export const Item = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   /** True once the acknowledge-item subscription has handled the item's creation. */
   acknowledged: Type.Boolean(),
-});
+}, { title: '${n.pascal}Item' });
 `;
 
 const routes = (n: ModuleNames) => `// Public routes of the ${n.name} module: a signed-in user's items.
@@ -196,13 +197,13 @@ export function ${n.camel}Routes(service: ${n.pascal}Service) {
 
     server.post(
       '/api/v1/${n.name}/items',
-      { onRequest: [server.authenticate], schema: { tags, summary: 'Create an item', security: bearer, body: CreateItemBody, response: { 201: Item } } },
+      { onRequest: [server.authenticate], schema: { operationId: 'create${n.pascal}Item', tags, summary: 'Create an item', security: bearer, body: CreateItemBody, response: { 201: Item } } },
       async (request, reply) => reply.code(201).send(toItemView(await service.create(request.user, request.body.label))),
     );
 
     server.get(
       '/api/v1/${n.name}/items/:id',
-      { onRequest: [server.authenticate], schema: { tags, summary: 'One of your items', security: bearer, params: ItemIdParams, response: { 200: Item } } },
+      { onRequest: [server.authenticate], schema: { operationId: 'get${n.pascal}Item', tags, summary: 'One of your items', security: bearer, params: ItemIdParams, response: { 200: Item } } },
       async (request) => toItemView(await service.get(request.user, request.params.id)),
     );
   };

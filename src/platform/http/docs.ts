@@ -1,4 +1,5 @@
-// The OpenAPI 3 document (/docs/json) is generated from the route schemas; /docs serves the UI.
+// The OpenAPI 3 document (/docs/json) is generated from the route schemas and finished for
+// clients that generate code from it (openapi-document.ts); /docs serves the UI.
 // The AsyncAPI 3 document of the events (/docs/asyncapi.json) is built from the module definitions
 // and linked from the UI's description.
 import swagger from '@fastify/swagger';
@@ -6,6 +7,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
 import type { ModuleDefinition } from '../modules/module-definition.js';
 import { asyncApiDocument } from './asyncapi.js';
+import { finishOpenApiDocument, type OpenApiDocument } from './openapi-document.js';
 
 const INFO = { title: 'Shop API', version: '1.0.0' };
 const ASYNCAPI_URL = '/docs/asyncapi.json';
@@ -21,10 +23,14 @@ export async function registerDocs(server: FastifyInstance, modules: readonly Mo
           'Users, products, orders and payments: one modular monolith, any module extractable.\n\n' +
           `The events the modules publish and subscribe to are described in the [AsyncAPI 3 document](${ASYNCAPI_URL}).`,
       },
+      // Relative: the document is served by the server it describes, wherever that is reached.
+      servers: [{ url: '/', description: 'The server serving this document' }],
       components: {
         securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       },
     },
+    // Problems, headers, named schemas: see openapi-document.ts. Built once, on the first request.
+    transformObject: (documentObject) => finishOpenApiDocument((documentObject as { openapiObject: OpenApiDocument }).openapiObject),
   });
   await server.register(swaggerUi, {
     routePrefix: '/docs',

@@ -1,19 +1,29 @@
 // Cursor pagination shared by every list: `?limit=1..100&cursor=…` → `{ items, nextCursor }`.
 // The cursor is opaque to clients: base64url of the last item's sort key.
-import { Type, type TSchema } from 'typebox';
+import { Type, type TInteger, type TSchema } from 'typebox';
 import { problem } from './problem.js';
 import { isUuid } from './uuid.js';
 
+// Optional for clients, yet never missing in a handler: validation (Ajv's useDefaults) writes the
+// default in before the handler runs. The cast keeps the handlers' type saying so.
+const Limit = Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })) as unknown as TInteger;
+
 export const PageQuery = Type.Object(
   {
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    limit: Limit,
     cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   },
   { additionalProperties: false },
 );
 
+/** A page of a named item is named after it (`Order` → `OrderPage`): a schema of its own in the OpenAPI document. */
 export function Page<T extends TSchema>(item: T) {
-  return Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) });
+  const name = (item as { title?: unknown }).title;
+  const title = typeof name === 'string' ? { title: `${name}Page` } : {};
+  return Type.Object(
+    { items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'null on the last page' }) },
+    title,
+  );
 }
 
 export interface SortKey {

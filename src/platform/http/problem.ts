@@ -1,5 +1,6 @@
 // RFC 9457 problem details: the one error shape this API answers with.
 import { STATUS_CODES } from 'node:http';
+import { Type } from 'typebox';
 
 export interface FieldError {
   path: string;
@@ -56,3 +57,37 @@ export function problemBody(status: number, detail: string, instance: string, ex
     ...extra,
   };
 }
+
+// The same shapes as schemas, for the OpenAPI document (error responses are documented, never
+// validated or serialised with them: an error answer is written as it is, see error-handler.ts).
+const FieldErrorSchema = Type.Object(
+  {
+    path: Type.String({ description: 'where the field is: `items.0.quantity` in the body, `querystring.limit` elsewhere' }),
+    message: Type.String(),
+  },
+  { title: 'FieldError' },
+);
+
+const problemFields = {
+  type: Type.String({ description: 'a URI naming the kind of problem; `about:blank` when the status says it all' }),
+  title: Type.String({ description: 'the status code’s reason phrase' }),
+  status: Type.Integer({ minimum: 400, maximum: 599 }),
+  detail: Type.String({ description: 'what went wrong with this request, for people' }),
+  instance: Type.Optional(Type.String({ description: 'the path of the request' })),
+};
+
+export const ProblemSchema = Type.Object(problemFields, {
+  title: 'Problem',
+  description: 'RFC 9457 problem details. Some problems add members of their own.',
+  additionalProperties: true,
+});
+
+export const ValidationProblemSchema = Type.Object(
+  {
+    ...problemFields,
+    errors: Type.Optional(
+      Type.Array(FieldErrorSchema, { description: 'each field that failed; absent when the request could not be read at all (malformed JSON or URL)' }),
+    ),
+  },
+  { title: 'ValidationProblem', description: 'A problem with the request’s fields: RFC 9457 problem details listing each failing field.', additionalProperties: true },
+);

@@ -6,7 +6,8 @@ import { decodeCursor, Page, toPage } from '../../../platform/http/pagination.js
 import { toOrderView } from '../domain/order.js';
 import type { OrdersService } from '../orders.service.js';
 import { convertLegacyOrderBody } from './legacy-order-body.js';
-import { ComposedOrder, ListOrdersQuery, Order, OrderIdParams, PlaceOrderBody } from './schemas.js';
+import { CANCEL_ORDER_PROBLEMS, PLACE_ORDER_PROBLEMS } from './order-problems.js';
+import { ComposedOrder, LegacyPlaceOrderBody, ListOrdersQuery, Order, OrderIdParams, PlaceOrderBody } from './schemas.js';
 
 const bearer = [{ bearerAuth: [] }];
 const tags = ['orders'];
@@ -22,7 +23,17 @@ export function ordersRoutes(service: OrdersService) {
         // Orders are placed by customers for themselves; an admin has no basket.
         onRequest: [server.authenticate, requireRole('customer')],
         preValidation: convertLegacyOrderBody,
-        schema: { tags, summary: 'Place an order (prices come from the catalog)', security: bearer, body: PlaceOrderBody, response: { 201: Order } },
+        schema: {
+          operationId: 'placeOrder',
+          tags,
+          summary: 'Place an order (prices come from the catalog)',
+          security: bearer,
+          body: PlaceOrderBody,
+          response: { 201: Order },
+          // convertLegacyOrderBody turns it into PlaceOrderBody before validation.
+          'x-alternative-bodies': [LegacyPlaceOrderBody],
+          'x-problems': PLACE_ORDER_PROBLEMS,
+        },
       },
       async (request, reply) => reply.code(201).send(toOrderView(await service.place(request.user, request.body))),
     );
@@ -31,7 +42,7 @@ export function ordersRoutes(service: OrdersService) {
       '/api/v1/orders',
       {
         onRequest: authenticated,
-        schema: { tags, summary: 'Orders, newest first (your own, or all for admins)', security: bearer, querystring: ListOrdersQuery, response: { 200: Page(Order) } },
+        schema: { operationId: 'listOrders', tags, summary: 'Orders, newest first (your own, or all for admins)', security: bearer, querystring: ListOrdersQuery, response: { 200: Page(Order) } },
       },
       async (request) => {
         const { limit, cursor, status } = request.query;
@@ -44,7 +55,7 @@ export function ordersRoutes(service: OrdersService) {
       '/api/v1/orders/:id',
       {
         onRequest: authenticated,
-        schema: { tags, summary: 'An order with its customer and products', security: bearer, params: OrderIdParams, response: { 200: ComposedOrder } },
+        schema: { operationId: 'getOrder', tags, summary: 'An order with its customer and products', security: bearer, params: OrderIdParams, response: { 200: ComposedOrder } },
       },
       async (request) => service.getComposed(request.user, request.params.id),
     );
@@ -53,7 +64,15 @@ export function ordersRoutes(service: OrdersService) {
       '/api/v1/orders/:id/cancel',
       {
         onRequest: authenticated,
-        schema: { tags, summary: 'Cancel an order that is pending or awaiting payment', security: bearer, params: OrderIdParams, response: { 200: Order } },
+        schema: {
+          operationId: 'cancelOrder',
+          tags,
+          summary: 'Cancel an order that is pending or awaiting payment',
+          security: bearer,
+          params: OrderIdParams,
+          response: { 200: Order },
+          'x-problems': CANCEL_ORDER_PROBLEMS,
+        },
       },
       async (request) => toOrderView(await service.cancel(request.user, request.params.id)),
     );

@@ -11,7 +11,7 @@ const trimmed = (options: { minLength: number; maxLength: number; pattern?: stri
 
 // Lower-cased so that one product written in two cases is still one line.
 const ProductId = Type.String({ format: 'uuid', transform: ['toLowerCase'] });
-const OrderStatus = Type.Enum(ORDER_STATUSES);
+const OrderStatus = Type.Enum(ORDER_STATUSES, { title: 'OrderStatus' });
 
 export const OrderIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
@@ -22,21 +22,36 @@ export const ShippingAddressBody = Type.Object(
     zipCode: trimmed({ minLength: 1, maxLength: 20, pattern: '^[A-Za-z0-9 -]+$' }),
     country: CountryCode,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'ShippingAddress' },
 );
+
+const Quantity = Type.Integer({ minimum: 1, maximum: MAX_LINE_QUANTITY });
 
 export const PlaceOrderBody = Type.Object(
   {
     items: Type.Array(
-      Type.Object({ productId: ProductId, quantity: Type.Integer({ minimum: 1, maximum: MAX_LINE_QUANTITY }) }, { additionalProperties: false }),
+      Type.Object({ productId: ProductId, quantity: Quantity }, { additionalProperties: false }),
       { minItems: 1, maxItems: 50 },
     ),
     shippingAddress: ShippingAddressBody,
   },
   {
     additionalProperties: false,
+    title: 'PlaceOrderRequest',
     description: 'Lines naming the same product are merged. The legacy shape `{ products: [{ id, qty }], shippingAddress }` is accepted too.',
   },
+);
+
+/**
+ * The shape older clients send. Documented only: the route converts it to PlaceOrderBody before
+ * validation (legacy-order-body.ts), so PlaceOrderBody's rules apply to it as well.
+ */
+export const LegacyPlaceOrderBody = Type.Object(
+  {
+    products: Type.Array(Type.Object({ id: ProductId, qty: Quantity }, { additionalProperties: false }), { minItems: 1, maxItems: 50 }),
+    shippingAddress: ShippingAddressBody,
+  },
+  { additionalProperties: false, title: 'LegacyPlaceOrderRequest', deprecated: true, description: 'The shape of older clients: send PlaceOrderRequest instead.' },
 );
 
 export const ListOrdersQuery = Type.Object(
@@ -62,7 +77,7 @@ const OrderFields = {
   updatedAt: Type.String({ format: 'date-time' }),
 };
 
-export const Order = Type.Object(OrderFields);
+export const Order = Type.Object(OrderFields, { title: 'Order' });
 
 export const ComposedOrder = Type.Object({
   ...OrderFields,
@@ -78,4 +93,4 @@ export const ComposedOrder = Type.Object({
       description: 'Present only when a module could not answer: its part of the order is null (the customer may come from a local copy).',
     }),
   ),
-});
+}, { title: 'OrderDetails' });

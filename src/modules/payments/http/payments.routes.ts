@@ -20,12 +20,26 @@ export function paymentsRoutes(service: PaymentsService) {
       {
         onRequest: authenticated,
         schema: {
+          operationId: 'createPayment',
           tags,
           summary: 'Pay an order awaiting payment with a card (the amount is the order’s total)',
           security: bearer,
           headers: IdempotencyHeaders,
           body: PayBody,
           response: { 201: Payment },
+          'x-idempotent': true,
+          'x-problems': {
+            400: 'Invalid fields, or a card that fails its checks (number, expiry)',
+            403: 'Only the order’s customer may pay for it',
+            404: 'No such order (or not one of the caller’s)',
+            409: {
+              description:
+                'The order cannot be paid in its status, a request with this Idempotency-Key is still in progress, or the order is still being prepared for payment (retry after `retry-after`)',
+              retryAfter: true,
+            },
+            422: 'This Idempotency-Key was already used with a different request',
+            502: 'The card gateway could not be reached; nothing was recorded, retry',
+          },
         },
       },
       async (request, reply) => {
@@ -39,7 +53,7 @@ export function paymentsRoutes(service: PaymentsService) {
 
     server.get(
       '/api/v1/payments/:id',
-      { onRequest: authenticated, schema: { tags, summary: 'A payment (your own, or any for admins)', security: bearer, params: PaymentIdParams, response: { 200: Payment } } },
+      { onRequest: authenticated, schema: { operationId: 'getPayment', tags, summary: 'A payment (your own, or any for admins)', security: bearer, params: PaymentIdParams, response: { 200: Payment } } },
       async (request) => toPaymentView(await service.getVisible(request.user, request.params.id)),
     );
 
@@ -47,7 +61,15 @@ export function paymentsRoutes(service: PaymentsService) {
       '/api/v1/payments',
       {
         onRequest: authenticated,
-        schema: { tags, summary: 'Payments of an order, newest first', security: bearer, querystring: ListPaymentsQuery, response: { 200: Page(Payment) } },
+        schema: {
+          operationId: 'listPayments',
+          tags,
+          summary: 'Payments of an order, newest first',
+          security: bearer,
+          querystring: ListPaymentsQuery,
+          response: { 200: Page(Payment) },
+          'x-problems': { 404: 'No such order (or not one of the caller’s)' },
+        },
       },
       async (request) => {
         const { orderId, limit, cursor } = request.query;
@@ -64,7 +86,20 @@ export function paymentsRoutes(service: PaymentsService) {
         preValidation: async (request) => {
           if (request.body === undefined || request.body === null) request.body = {};
         },
-        schema: { tags, summary: 'Refund part or the rest of a payment (admin)', security: bearer, params: PaymentIdParams, body: RefundBody, response: { 201: Refund } },
+        schema: {
+          operationId: 'refundPayment',
+          tags,
+          summary: 'Refund part or the rest of a payment (admin)',
+          security: bearer,
+          params: PaymentIdParams,
+          body: RefundBody,
+          response: { 201: Refund },
+          'x-optional-body': true,
+          'x-problems': {
+            409: 'A failed payment took no money and cannot be refunded',
+            422: 'The payment is already fully refunded, or the amount exceeds what is left',
+          },
+        },
       },
       async (request, reply) => reply.code(201).send(toRefundView(await service.refund(request.params.id, request.body.amountCents))),
     );

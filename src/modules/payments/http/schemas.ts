@@ -12,7 +12,9 @@ export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.String({
     minLength: 8,
     maxLength: 255,
-    description: 'Unique per payment attempt; retrying with the same key and body returns the first response again',
+    description:
+      'Unique per payment attempt. Retrying with the same key and body answers the first response again, marked `idempotent-replayed: true`; ' +
+      'the same key with another body is a 422, and while the first request is in flight a 409.',
   }),
 });
 
@@ -27,15 +29,15 @@ export const PayBody = Type.Object(
         expYear: Type.Integer({ minimum: 1000, maximum: 9999 }),
         cvc: Type.String({ pattern: '^[0-9]{3,4}$', transform: ['trim'] }),
       },
-      { additionalProperties: false },
+      { additionalProperties: false, title: 'Card' },
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'CreatePaymentRequest' },
 );
 
 export const RefundBody = Type.Object(
   { amountCents: Type.Optional(Type.Integer({ minimum: 1, description: 'defaults to everything not yet refunded' })) },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'RefundPaymentRequest', description: 'Optional: no body at all refunds everything not yet refunded.' },
 );
 
 export const ListPaymentsQuery = Type.Object({ orderId: Uuid, ...PageQuery.properties }, { additionalProperties: false });
@@ -46,15 +48,15 @@ export const Payment = Type.Object({
   customerId: Uuid,
   amountCents: Type.Integer(),
   currency: Type.String(),
-  status: Type.Union([Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('refunded'), Type.Literal('partially_refunded')]),
+  status: Type.Union([Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('refunded'), Type.Literal('partially_refunded')], { title: 'PaymentStatus' }),
   failureReason: Type.Optional(Type.String()),
   cardLast4: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
-});
+}, { title: 'Payment' });
 
 export const Refund = Type.Object({
   id: Uuid,
   paymentId: Uuid,
   amountCents: Type.Integer(),
   createdAt: Type.String({ format: 'date-time' }),
-});
+}, { title: 'Refund' });

@@ -18,7 +18,18 @@ export function productsRoutes(service: ProductsService) {
 
     server.post(
       '/api/v1/products',
-      { onRequest: adminOnly, schema: { tags, summary: 'Add a product to the catalog (admin)', security: bearer, body: CreateProductBody, response: { 201: Product } } },
+      {
+        onRequest: adminOnly,
+        schema: {
+          operationId: 'createProduct',
+          tags,
+          summary: 'Add a product to the catalog (admin)',
+          security: bearer,
+          body: CreateProductBody,
+          response: { 201: Product },
+          'x-problems': { 409: 'A product with this sku already exists' },
+        },
+      },
       async (request, reply) => {
         const { sku, name, description, priceCents, currency, stock } = request.body;
         const product = await service.create({ sku, name, description: description ?? null, priceCents, currency: currency ?? DEFAULT_CURRENCY, stock });
@@ -30,6 +41,7 @@ export function productsRoutes(service: ProductsService) {
       '/api/v1/products',
       {
         schema: {
+          operationId: 'listProducts',
           tags,
           summary: 'The catalog, newest first; `q` matches name or sku in any letter case',
           querystring: ProductListQuery,
@@ -45,7 +57,7 @@ export function productsRoutes(service: ProductsService) {
 
     server.get(
       '/api/v1/products/:id',
-      { schema: { tags, summary: 'A product with its stock and reserved units', params: ProductIdParams, response: { 200: Product } } },
+      { schema: { operationId: 'getProduct', tags, summary: 'A product with its stock and reserved units', params: ProductIdParams, response: { 200: Product } } },
       async (request) => toProductView(await service.get(request.params.id)),
     );
 
@@ -54,12 +66,14 @@ export function productsRoutes(service: ProductsService) {
       {
         onRequest: adminOnly,
         schema: {
+          operationId: 'updateProduct',
           tags,
           summary: 'Change name, description, price or stock (admin); stock cannot go below the reserved units',
           security: bearer,
           params: ProductIdParams,
           body: UpdateProductBody,
           response: { 200: Product },
+          'x-problems': { 409: 'The stock would go below the units reserved for orders' },
         },
       },
       async (request) => toProductView(await service.update(request.params.id, request.body)),

@@ -31,7 +31,7 @@ export const Product = Type.Object({
   reserved: Type.Integer({ description: 'units held for placed orders not yet paid; available = stock - reserved' }),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
-});
+}, { title: 'Product' });
 
 export const CreateProductBody = Type.Object(
   {
@@ -42,7 +42,7 @@ export const CreateProductBody = Type.Object(
     currency: Type.Optional(Currency),
     stock: Stock,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'CreateProductRequest' },
 );
 
 export const UpdateProductBody = Type.Object(
@@ -52,7 +52,7 @@ export const UpdateProductBody = Type.Object(
     priceCents: Type.Optional(PriceCents),
     stock: Type.Optional(Stock),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { additionalProperties: false, minProperties: 1, title: 'UpdateProductRequest' },
 );
 
 export const ProductListQuery = Type.Object(

@@ -11,7 +11,7 @@ export const Username = Type.String({ minLength: 3, maxLength: 32, pattern: '^[a
 // Passwords are taken exactly as typed: no trimming.
 export const Password = Type.String({ minLength: 8, maxLength: 128 });
 
-const UserStatus = Type.Union([Type.Literal('active'), Type.Literal('inactive'), Type.Literal('suspended')]);
+const UserStatus = Type.Union([Type.Literal('active'), Type.Literal('inactive'), Type.Literal('suspended')], { title: 'UserStatus' });
 
 export const UserIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
@@ -23,20 +23,20 @@ export const User = Type.Object({
   status: UserStatus,
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
-});
+}, { title: 'User' });
 
-export const RegisterBody = Type.Object({ email: Email, username: Username, password: Password }, { additionalProperties: false });
+export const RegisterBody = Type.Object({ email: Email, username: Username, password: Password }, { additionalProperties: false, title: 'RegisterUserRequest' });
 
 export const LoginBody = Type.Object(
   { email: Email, password: Type.String({ minLength: 1, maxLength: 128 }) },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'LoginRequest' },
 );
 
 export const AccessToken = Type.Object({
   accessToken: Type.String(),
   tokenType: Type.Literal('Bearer'),
   expiresIn: Type.Integer({ description: 'seconds until the token expires' }),
-});
+}, { title: 'AccessToken' });
 
 export const UpdateUserBody = Type.Object(
   {
@@ -46,12 +46,12 @@ export const UpdateUserBody = Type.Object(
       Type.String({ minLength: 1, maxLength: 128, description: 'your own password, required to change the email' }),
     ),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { additionalProperties: false, minProperties: 1, title: 'UpdateUserRequest' },
 );
 
 export const StatusBody = Type.Object(
   { status: UserStatus },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'ChangeUserStatusRequest' },
 );
 
 export const AddressBody = Type.Object(
@@ -61,7 +61,7 @@ export const AddressBody = Type.Object(
     zipCode: trimmed({ minLength: 1, maxLength: 20, pattern: '^[A-Za-z0-9 -]+$' }),
     country: CountryCode,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'AddAddressRequest' },
 );
 
 export const Address = Type.Object({
@@ -72,4 +72,4 @@ export const Address = Type.Object({
   zipCode: Type.String(),
   country: Type.String(),
   createdAt: Type.String({ format: 'date-time' }),
-});
+}, { title: 'Address' });

@@ -25,14 +25,34 @@ export function usersRoutes(service: UsersService, config: UsersConfig, limits: 
         // Every attempt counts, invalid or refused ones too: "already registered" answers tell
         // which emails have accounts, so probing for them is limited as well as creating them.
         onRequest: async (request) => limits.countRegistration(request.ip),
-        schema: { tags, summary: 'Register a customer account', body: RegisterBody, response: { 201: User } },
+        schema: {
+          operationId: 'registerUser',
+          tags,
+          summary: 'Register a customer account',
+          body: RegisterBody,
+          response: { 201: User },
+          'x-problems': { 409: 'The email is already registered or the username taken', 429: 'Too many registrations from this address' },
+        },
       },
       async (request, reply) => reply.code(201).send(toUserView(await service.register(request.body))),
     );
 
     server.post(
       '/api/v1/auth/login',
-      { schema: { tags: ['auth'], summary: 'Exchange email and password for an access token', body: LoginBody, response: { 200: AccessToken } } },
+      {
+        schema: {
+          operationId: 'login',
+          tags: ['auth'],
+          summary: 'Exchange email and password for an access token',
+          body: LoginBody,
+          response: { 200: AccessToken },
+          'x-problems': {
+            401: 'The email or password is incorrect',
+            403: 'The account is inactive or suspended',
+            429: 'Too many failed sign-ins for this account or from this address',
+          },
+        },
+      },
       async (request) => {
         const { email, password } = request.body;
         const signIn = await limits.startSignIn(request.ip, email);
@@ -54,19 +74,36 @@ export function usersRoutes(service: UsersService, config: UsersConfig, limits: 
 
     server.get(
       '/api/v1/users/me',
-      { onRequest: authenticated, schema: { tags, summary: 'Your own profile', security: bearer, response: { 200: User } } },
+      { onRequest: authenticated, schema: { operationId: 'getCurrentUser', tags, summary: 'Your own profile', security: bearer, response: { 200: User } } },
       async (request) => toUserView(await service.getVisible(request.user, request.user.sub)),
     );
 
     server.get(
       '/api/v1/users/:id',
-      { onRequest: authenticated, schema: { tags, summary: 'A profile (yourself, or anyone for admins)', security: bearer, params: UserIdParams, response: { 200: User } } },
+      { onRequest: authenticated, schema: { operationId: 'getUser', tags, summary: 'A profile (yourself, or anyone for admins)', security: bearer, params: UserIdParams, response: { 200: User } } },
       async (request) => toUserView(await service.getVisible(request.user, request.params.id)),
     );
 
     server.patch(
       '/api/v1/users/:id',
-      { onRequest: authenticated, schema: { tags, summary: 'Change username or email', security: bearer, params: UserIdParams, body: UpdateUserBody, response: { 200: User } } },
+      {
+        onRequest: authenticated,
+        schema: {
+          operationId: 'updateUser',
+          tags,
+          summary: 'Change username or email',
+          security: bearer,
+          params: UserIdParams,
+          body: UpdateUserBody,
+          response: { 200: User },
+          'x-problems': {
+            400: 'Invalid fields, or a new email without `currentPassword`',
+            403: 'The current password is incorrect',
+            409: 'The email is already registered or the username taken',
+            429: 'Too many wrong current passwords for this account',
+          },
+        },
+      },
       async (request) => {
         if (request.body.currentPassword === undefined) return toUserView(await service.update(request.user, request.params.id, request.body));
         // Someone holding a stolen token could otherwise guess the password here without limit.
@@ -86,14 +123,26 @@ export function usersRoutes(service: UsersService, config: UsersConfig, limits: 
       '/api/v1/users/:id/status',
       {
         onRequest: [server.authenticate, requireRole('admin')],
-        schema: { tags, summary: 'Activate, deactivate or suspend a user (admin)', security: bearer, params: UserIdParams, body: StatusBody, response: { 200: User } },
+        schema: { operationId: 'changeUserStatus', tags, summary: 'Activate, deactivate or suspend a user (admin)', security: bearer, params: UserIdParams, body: StatusBody, response: { 200: User } },
       },
       async (request) => toUserView(await service.changeStatus(request.params.id, request.body.status)),
     );
 
     server.post(
       '/api/v1/users/:id/addresses',
-      { onRequest: authenticated, schema: { tags, summary: 'Add one of your addresses', security: bearer, params: UserIdParams, body: AddressBody, response: { 201: Address } } },
+      {
+        onRequest: authenticated,
+        schema: {
+          operationId: 'addAddress',
+          tags,
+          summary: 'Add one of your addresses',
+          security: bearer,
+          params: UserIdParams,
+          body: AddressBody,
+          response: { 201: Address },
+          'x-problems': { 403: 'Only the user may add their addresses' },
+        },
+      },
       async (request, reply) => reply.code(201).send(toAddressView(await service.addAddress(request.user, request.params.id, request.body))),
     );
 
@@ -101,7 +150,7 @@ export function usersRoutes(service: UsersService, config: UsersConfig, limits: 
       '/api/v1/users/:id/addresses',
       {
         onRequest: authenticated,
-        schema: { tags, summary: 'A user’s addresses, newest first', security: bearer, params: UserIdParams, querystring: PageQuery, response: { 200: Page(Address) } },
+        schema: { operationId: 'listAddresses', tags, summary: 'A user’s addresses, newest first', security: bearer, params: UserIdParams, querystring: PageQuery, response: { 200: Page(Address) } },
       },
       async (request) => {
         const { limit, cursor } = request.query;
