@@ -10,7 +10,7 @@
 //   events  commit → handler at 200/s and 1,000/s         vs pg-boss polling with its defaults
 //   proxy   GET payment through the gateway to payments   vs the monolith
 //   design  composed GET /api/v1/orders/:id, monolith     vs every module in its own process
-//   tracing read and write with tracing off, trace ids only (default), and every span exported
+//   tracing read and write with every span exported, against tracing off (the default)
 //   start   process start to ready on existing data, and idle RSS
 //
 // Writes bench-results/results.json (every run) and bench-results/chart.svg; logs of every
@@ -192,20 +192,18 @@ async function extraction(url: string) {
   }
 }
 
-// What tracing costs: the same app with tracing off (OTEL_SDK_DISABLED), with trace ids only (the
-// default: nothing recorded), and exporting every span over OTLP/HTTP to a sink on loopback.
+// What tracing costs: the same app with tracing off (the default: no endpoint), and exporting every
+// span over OTLP/HTTP to a sink on loopback.
 async function tracing(url: string, sql: postgres.Sql) {
   console.log('tracing');
   const sink = await startOtlpSink();
-  const off = await startApp('tracing-off', url, await freePort(), LOGS, { OTEL_SDK_DISABLED: 'true' });
-  const ids = await startApp('tracing-ids', url, await freePort(), LOGS);
+  const off = await startApp('tracing-off', url, await freePort(), LOGS);
   const exported = await startApp('tracing-exported', url, await freePort(), LOGS, { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url });
   try {
     const data = await seed(off.url);
     const read = (app: Running) => () => load({ url: `${app.url}/api/v1/products/${data.productIds[0]}` }).then((result) => checked('read', result));
     const write = (app: Running) => () => load({ url: `${app.url}/api/v1/orders`, method: 'POST', token: data.customerToken, body: data.orderBody }).then((result) => checked('write', result));
-    for (const app of [off, ids, exported]) await read(app)();
-    const idsRead = await pairs(read(ids), read(off));
+    for (const app of [off, exported]) await read(app)();
     const exportedRead = await pairs(read(exported), read(off));
     const exportedWrite = await pairs(write(exported), write(off));
     if (sink.exports() === 0) throw new Error('the exporting app sent no spans');
@@ -213,15 +211,14 @@ async function tracing(url: string, sql: postgres.Sql) {
     await until(async () => ((await sql`select exists (select 1 from orders.orders where status = 'pending') as pending`)[0]!.pending ? null : true), 300_000);
     const ratios = (runs: { a: LoadResult[]; b: LoadResult[] }) => runs.a.map((run, i) => run.requestsPerSecond / runs.b[i]!.requestsPerSecond);
     return {
-      raw: { idsRead, exportedRead, exportedWrite, exports: sink.exports() },
+      raw: { exportedRead, exportedWrite, exports: sink.exports() },
       rows: [
-        costRow('trace ids', 'read, trace ids only (the default)', 'read, tracing off', ratios(idsRead), `${describe('ids', idsRead.a)}; ${describe('off', idsRead.b)}`),
-        costRow('traced read', 'read, every span exported', 'read, tracing off', ratios(exportedRead), `${describe('exported', exportedRead.a)}; ${describe('off', exportedRead.b)}`),
-        costRow('traced write', 'write, every span exported', 'write, tracing off', ratios(exportedWrite), `${describe('exported', exportedWrite.a)}; ${describe('off', exportedWrite.b)}`),
+        costRow('traced read', 'read, every span exported', 'read, tracing off (default)', ratios(exportedRead), `${describe('exported', exportedRead.a)}; ${describe('off', exportedRead.b)}`),
+        costRow('traced write', 'write, every span exported', 'write, tracing off (default)', ratios(exportedWrite), `${describe('exported', exportedWrite.a)}; ${describe('off', exportedWrite.b)}`),
       ],
     };
   } finally {
-    await stopAll([off, ids, exported]);
+    await stopAll([off, exported]);
     await sink.close();
   }
 }

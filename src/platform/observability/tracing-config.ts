@@ -6,9 +6,9 @@ import { ConfigError, type EnvReader } from '../config/env-reader.js';
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
 
 export interface TracingConfig {
-  /** OTEL_SDK_DISABLED=true: no tracer at all, not even trace ids for the logs. */
+  /** OTEL_SDK_DISABLED=true: no tracing, even with an endpoint. */
   disabled: boolean;
-  /** Where spans are exported, or null: ids are made and propagated, nothing is recorded or sent. */
+  /** How spans are exported, or null: no tracing at all. */
   export: { protocol: OtlpProtocol } | null;
   serviceName: string;
 }
