@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   assertNodeVersion();
   const config = loadConfig();
   // Before anything serves or publishes, so every request and event is in a trace.
-  const tracing = startTracing(config.tracing, config.modules);
+  const tracing = await startTracing(config.tracing, config.modules);
   const logger = createLogger({ level: config.logLevel, pretty: Boolean(process.stdout.isTTY) && config.env !== 'production' });
   // Generated secrets are kept in DATA_DIR, and only read or made for what was not given: a
   // production process given its secrets and a database writes nothing to its file system.

@@ -18,7 +18,7 @@ describe('event spans', () => {
   let testBus: TestBus | undefined;
 
   beforeAll(async () => {
-    tracing = startTracing({ disabled: false, export: null, serviceName: 'shop-test' }, ['fixture'], { exporter });
+    tracing = await startTracing({ disabled: false, export: null, serviceName: 'shop-test' }, ['fixture'], { exporter });
     url = await createTestDatabase();
     await createFixtureSchema(url);
   });

@@ -16,7 +16,7 @@ describe('server spans', () => {
   const seenInHandler: Array<{ traceId?: string }> = [];
 
   beforeAll(async () => {
-    tracing = startTracing({ disabled: false, export: null, serviceName: 'shop-test' }, ['fixture'], { exporter });
+    tracing = await startTracing({ disabled: false, export: null, serviceName: 'shop-test' }, ['fixture'], { exporter });
     server = Fastify({ serverFactory: serverWithSpans });
     server.addHook('onRequest', (request, _reply, done) => {
       nameServerSpan(request, 'fixture');

@@ -4,11 +4,10 @@
 // Without one, no provider is registered and the OpenTelemetry API stays a no-op: no span, no id,
 // no context to carry, so tracing costs nothing when it is off (making unrecorded spans only for
 // their ids cost a sixth of the read path's throughput in `npm run bench`).
-import { BatchSpanProcessor, NodeTracerProvider, SimpleSpanProcessor, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as OtlpProtobufExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+//
+// The SDK and the exporters are loaded only then: evaluating them at every start cost a good part
+// of a second on these machines.
+import type { NodeTracerProvider, SpanExporter } from '@opentelemetry/sdk-trace-node';
 import type { TracingConfig } from './tracing-config.js';
 
 export interface Tracing {
@@ -27,13 +26,18 @@ export function tracingStarted(): boolean {
  * Registers the process-wide provider (once: later calls reuse it). Tests pass `exporter` to read
  * every span as it ends.
  */
-export function startTracing(config: TracingConfig, hostedModules: readonly string[], options: { exporter?: SpanExporter } = {}): Tracing {
+export async function startTracing(config: TracingConfig, hostedModules: readonly string[], options: { exporter?: SpanExporter } = {}): Promise<Tracing> {
   if (config.disabled || (config.export === null && !options.exporter)) return { shutdown: async () => {} };
   if (provider === null) {
-    const processor: SpanProcessor = options.exporter
-      ? new SimpleSpanProcessor(options.exporter)
-      : new BatchSpanProcessor(createExporter(config.export!.protocol));
-    provider = new NodeTracerProvider({
+    const [sdk, { resourceFromAttributes }, { ATTR_SERVICE_NAME }] = await Promise.all([
+      import('@opentelemetry/sdk-trace-node'),
+      import('@opentelemetry/resources'),
+      import('@opentelemetry/semantic-conventions'),
+    ]);
+    const processor = options.exporter
+      ? new sdk.SimpleSpanProcessor(options.exporter)
+      : new sdk.BatchSpanProcessor(await createExporter(config.export!.protocol));
+    provider = new sdk.NodeTracerProvider({
       resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: config.serviceName, 'shop.modules': [...hostedModules] }),
       spanProcessors: [processor],
     });
@@ -44,7 +48,8 @@ export function startTracing(config: TracingConfig, hostedModules: readonly stri
   return { shutdown: () => registered.shutdown() };
 }
 
-function createExporter(protocol: 'http/protobuf' | 'http/json'): SpanExporter {
+async function createExporter(protocol: 'http/protobuf' | 'http/json'): Promise<SpanExporter> {
   // Both read their endpoint, headers, timeout and compression from the OTEL_EXPORTER_OTLP_* variables.
-  return protocol === 'http/json' ? new OtlpJsonExporter() : new OtlpProtobufExporter();
+  if (protocol === 'http/json') return new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter();
+  return new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter();
 }
