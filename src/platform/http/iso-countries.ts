@@ -16,4 +16,4 @@ export const COUNTRY_CODES = (
 ).split(' ');
 
 /** A request field holding a country: trimmed and upper-cased, then checked against the list. */
-export const CountryCode = Type.String({ enum: COUNTRY_CODES, transform: ['trim', 'toUpperCase'] });
+export const CountryCode = Type.String({ title: 'CountryCode', description: 'ISO 3166-1 alpha-2, any case', enum: COUNTRY_CODES, transform: ['trim', 'toUpperCase'] });

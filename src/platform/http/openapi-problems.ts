@@ -29,6 +29,7 @@ const GENERIC: Record<number, string> = {
   403: 'The caller may not do this (wrong role, or not the owner)',
   404: 'Nothing with this id (or nothing the caller may see)',
   413: 'The body is larger than the server accepts (256 KiB)',
+  414: 'A path parameter is longer than the server accepts',
   415: 'The body is not JSON (`content-type: application/json`)',
   429: 'Too many requests from this address; retry after `retry-after` seconds',
   500: 'An unexpected error; the answer discloses nothing internal',
@@ -44,7 +45,10 @@ export function problemResponsesOf(facts: OperationFacts): Map<ProblemStatus, Pr
     add(401);
     add(403);
   }
-  if (facts.path.includes('{')) add(404);
+  if (facts.path.includes('{')) {
+    add(404);
+    add(414);
+  }
   if (METHODS_WITH_BODY.has(facts.method)) {
     add(413);
     add(415);

@@ -7,7 +7,7 @@
 // problem adds or fail on one it lacks. Error answers stay written as error-handler.ts writes them.
 import type { TSchema } from 'typebox';
 
-export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 500 | 502 | 503;
+export type ProblemStatus = 400 | 401 | 403 | 404 | 409 | 413 | 414 | 415 | 422 | 429 | 500 | 502 | 503;
 
 /** When a route answers a problem: in words, and whether the answer may say when to retry. */
 export type ProblemCase = string | { description: string; retryAfter: true };
