@@ -18,15 +18,13 @@
 // BENCH_ONLY=read-write,events,extraction,tracing,start runs some sections; BENCH_CPU_PROF=1 writes a CPU
 // profile of every process to bench-results/profiles.
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
-import { startEmbeddedPostgres } from '../src/platform/db/embedded-postgres.js';
-import { ensureDatabase } from '../src/platform/db/ensure-database.js';
-import { runMigrations } from '../src/platform/db/migrate.js';
 import { freePort } from '../src/platform/free-port.js';
+import { startBenchDatabase } from './support/bench-database.js';
 import { eventBus, pgBossDefaults, type EventLatency } from './support/event-latency.js';
 import { CONNECTIONS, DURATION_SECONDS, load, type LoadResult } from './support/load.js';
 import { ABUSE_LIMITS_OFF, ROOT, startApp, startFullySplit, startHandWritten, startSplit, stopAll, type Running } from './support/processes.js';
@@ -249,11 +247,8 @@ async function main() {
   console.log('building the app (npm run build)');
   await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT });
   await mkdir(LOGS, { recursive: true });
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'shop-bench-'));
-  await chmod(dataDir, 0o755); // run as root, PostgreSQL runs as another user and must reach it
-  const server = await startEmbeddedPostgres({ dataDir, password: 'bench' });
-  const url = await ensureDatabase(server.url, 'bench');
-  await runMigrations(url);
+  const database = await startBenchDatabase('shop-bench-');
+  const { url } = database;
   const sql = postgres(url, { max: 2, onnotice: () => {} });
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, Node ${process.version}, ${os.platform()}`;
   console.log(`npm run bench on ${machine}`);
@@ -277,8 +272,7 @@ async function main() {
     console.log(`raw runs: bench-results/results.json; chart: bench-results/chart.svg; process logs: bench-results/logs`);
   } finally {
     await sql.end();
-    await server.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await database.stop();
   }
 }
 

@@ -5,15 +5,12 @@
 // none is pending. The queue that grows while the load lasts is the one that bounds the settle row
 // of `npm run bench`.
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
-import { startEmbeddedPostgres } from '../src/platform/db/embedded-postgres.js';
-import { ensureDatabase } from '../src/platform/db/ensure-database.js';
-import { runMigrations } from '../src/platform/db/migrate.js';
 import { freePort } from '../src/platform/free-port.js';
+import { startBenchDatabase } from './support/bench-database.js';
 import { load } from './support/load.js';
 import { ROOT, startApp, stopAll } from './support/processes.js';
 import { seed, until } from './support/seed.js';
@@ -23,11 +20,8 @@ const LOGS = path.join(ROOT, 'bench-results', 'logs');
 
 await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT });
 await mkdir(LOGS, { recursive: true });
-const dataDir = await mkdtemp(path.join(os.tmpdir(), 'shop-backlog-'));
-await chmod(dataDir, 0o755); // run as root, PostgreSQL runs as another user and must reach it
-const server = await startEmbeddedPostgres({ dataDir, password: 'bench' });
-const url = await ensureDatabase(server.url, 'bench');
-await runMigrations(url);
+const database = await startBenchDatabase('shop-backlog-');
+const { url } = database;
 const sql = postgres(url, { max: 2, onnotice: () => {} });
 const app = await startApp('app', url, await freePort(), LOGS);
 let started = performance.now();
@@ -54,6 +48,5 @@ try {
 } finally {
   await stopAll([app]);
   await sql.end();
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await database.stop();
 }

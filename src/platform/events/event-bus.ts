@@ -328,7 +328,10 @@ export class EventBus {
     try {
       const event = 'pattern' in target ? this.#asRead(target, job.data) : job.data;
       const applied = await tx.transaction((savepoint) => this.#applyOnce(savepoint, queue, target, event, published));
-      if (!applied) metrics.duplicate(job);
+      if (!applied) {
+        metrics.duplicate(job);
+        markDuplicateDelivery();
+      }
       return { id: job.id, status: 'completed' };
     } catch (error) {
       if (error instanceof EventSchemaError) {
@@ -357,7 +360,6 @@ export class EventBus {
   async #applyOnce(tx: Tx, queue: string, target: Subscription | Timer, event: EventEnvelope, published: string[]): Promise<boolean> {
     const logger = this.#deps.logger.child({ module: target.module, subscription: queue, eventId: event.id });
     if (!(await claimInInbox(tx, target.schema, queue, event.id, event.type))) {
-      markDuplicateDelivery();
       logger.debug({ eventType: event.type }, 'event already handled; skipped');
       return false;
     }

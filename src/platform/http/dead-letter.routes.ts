@@ -39,6 +39,7 @@ export async function registerDeadLetterRoutes(server: FastifyInstance, bus: Eve
     {
       onRequest: guard,
       schema: {
+        operationId: 'listDeadLetters',
         tags: ['operations'],
         summary: 'List events parked after their handler kept failing',
         security: [{ bearerAuth: [] }],
@@ -57,6 +58,7 @@ export async function registerDeadLetterRoutes(server: FastifyInstance, bus: Eve
     {
       onRequest: guard,
       schema: {
+        operationId: 'redriveDeadLetters',
         tags: ['operations'],
         summary: 'Send dead letters back to their subscription (all, one subscription, or some ids)',
         security: [{ bearerAuth: [] }],

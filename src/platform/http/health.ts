@@ -16,11 +16,11 @@ export const CHECK_TIMEOUT_MS = 2000;
 /** `draining`: true once the process is about to close; readiness then says 503 whatever the checks say. */
 export async function registerHealth(server: FastifyInstance, checks: HealthChecks, draining: () => boolean = () => false): Promise<void> {
   const status = Type.Object({ status: Type.String() });
-  server.get('/health/live', { schema: { tags: ['health'], response: { 200: status } } }, async () => ({ status: 'ok' }));
+  server.get('/health/live', { schema: { operationId: 'getLiveness', summary: 'Liveness: the process answers', tags: ['health'], response: { 200: status } } }, async () => ({ status: 'ok' }));
 
   server.get(
     '/health/ready',
-    { schema: { tags: ['health'], response: { 200: Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), Type.String()) }) } } },
+    { schema: { operationId: 'getReadiness', summary: 'Readiness: the database and the job queue answer (503 names what does not)', tags: ['health'], response: { 200: Type.Object({ status: Type.String(), checks: Type.Record(Type.String(), Type.String()) }) } } },
     async (request, reply) => {
       // A load balancer's cue to stop sending, while the requests it still sends are served.
       if (draining()) return sendProblem(request, reply, 503, 'Not ready: shutting down');

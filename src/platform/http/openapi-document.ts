@@ -4,7 +4,6 @@
 // validated schema (`x-…` keys of openapi-route-docs.ts), and named schemas referenced by `$ref`.
 // Only the document changes: it is a copy, the route schemas that validate and serialise are untouched.
 import { NamedSchemas } from './openapi-components.js';
-import { PLATFORM_OPERATIONS } from './openapi-platform-operations.js';
 import { problemResponsesOf, type ProblemResponse } from './openapi-problems.js';
 import { ROUTE_DOCS_KEYS, type RouteDocs } from './openapi-route-docs.js';
 import { ProblemSchema, ValidationProblemSchema } from './problem.js';
@@ -67,12 +66,6 @@ export function finishOpenApiDocument(generated: OpenApiDocument): OpenApiDocume
 function finishOperation(path: string, method: string, operation: Operation, named: NamedSchemas): void {
   // Said outright: an operation without a security requirement is public, not forgotten.
   operation.security ??= [];
-  const platform = PLATFORM_OPERATIONS[`${method.toUpperCase()} ${path}`];
-  if (platform) {
-    operation.operationId ??= platform.operationId;
-    if (platform.summary !== undefined) operation.summary ??= platform.summary;
-    operation.tags ??= platform.tags;
-  }
   const body = operation.requestBody?.content?.['application/json'];
   if (body && operation['x-alternative-bodies']) body.schema = { oneOf: [body.schema, ...operation['x-alternative-bodies']] };
   if (operation.requestBody && operation['x-optional-body']) operation.requestBody.required = false;
