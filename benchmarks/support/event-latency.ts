@@ -84,7 +84,7 @@ export async function eventBus(url: string, rate: number, seconds: number): Prom
   const database = connectDatabase(url, { max: 5 });
   await database.sql.unsafe(fixtureSchemaSql);
   const arrivals = new Map<number, number>();
-  const bus = new EventBus({ boss: await newBoss(url), databaseOf: () => database.db, logger: silent, config: loadConfig({}).events, catalog: [THING_HAPPENED] });
+  const bus = new EventBus({ boss: await newBoss(url), databaseOf: () => database.db, db: database.db, logger: silent, config: loadConfig({}).events, catalog: [THING_HAPPENED] });
   bus.subscribe({
     module: 'bench',
     schema: 'bench',
@@ -94,12 +94,12 @@ export async function eventBus(url: string, rate: number, seconds: number): Prom
   });
   await bus.start();
   try {
-    return await drive(rate, seconds, (sentAt) => bus.transaction('bench', (_tx, publish) => publish(THING_HAPPENED, { sentAt })), arrivals);
+    return await drive(rate, seconds, (sentAt) => bus.transaction('bench', async (_tx, publish) => void (await publish(THING_HAPPENED, { sentAt }))), arrivals);
   } finally {
-    // Every run's queue is subscribed to the same event: left behind, it would collect the next
-    // runs' events and hand them to the next run of its rate as if they were its own.
+    // Each run's subscription goes with it: left behind, a later run of the same rate would start
+    // from its checkpoint and take the runs in between as its own.
     const queue = `bench.latency-${rate}`;
-    await bus.boss.unsubscribe(THING_HAPPENED.type, queue);
+    await database.sql`delete from events.subscriptions where name = ${queue}`;
     await bus.boss.deleteQueue(queue);
     await bus.stop(1000);
     await database.close();

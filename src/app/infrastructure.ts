@@ -7,12 +7,15 @@
 // Readiness covers every pool requests are served from: the platform's, each hosted module's and
 // pg-boss's. Each pool reconnects by itself, within about a second of PostgreSQL coming back (see
 // platform/db/database.ts), so readiness says 200 again only once all of them work.
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { PgBoss } from 'pg-boss';
+import postgres from 'postgres';
 import type { AppConfig } from '../config.js';
-import { connectDatabase, type Database, type Db } from '../platform/db/database.js';
+import { connectDatabase, connectionSettings, type Database, type Db } from '../platform/db/database.js';
 import { ensureModuleRoles, moduleRole } from '../platform/db/module-roles.js';
-import { EventBus } from '../platform/events/event-bus.js';
+import { EventBus, type Listen } from '../platform/events/event-bus.js';
+import { eventsSchema } from '../platform/events/event-log-schema.js';
 import type { HealthChecks } from '../platform/http/health.js';
 import type { Logger } from '../platform/logging/logger.js';
 import type { ModuleDefinition } from '../platform/modules/module-definition.js';
@@ -63,6 +66,8 @@ export async function openInfrastructure(server: FastifyInstance, options: Infra
   const stopSweeping = sweepExpiredCounters(rateLimitStore, { everyMs: 60_000, logger });
   closing('rate-limit sweeper', stopSweeping);
 
+  // Names this process in the event log's notifications, so that it ignores its own commits.
+  const instance = randomUUID().slice(0, 8);
   // Pools connect lazily: a module's role (granted below) is taken when its first query connects.
   const moduleDatabases = new Map(
     hosted.map((definition) => [
@@ -71,6 +76,7 @@ export async function openInfrastructure(server: FastifyInstance, options: Infra
         max: 5,
         applicationName: `shop:${definition.name}`,
         onReplaced: replaced(definition.name),
+        instance,
         ...(config.moduleDatabaseRoles ? { role: moduleRole(definition.schema) } : {}),
       }),
     ]),
@@ -99,6 +105,9 @@ export async function openInfrastructure(server: FastifyInstance, options: Infra
   const bus = new EventBus({
     boss,
     databaseOf,
+    db: database.db,
+    listen: listenOn(databaseUrl, closing),
+    instance,
     logger: logger.child({ component: 'events' }),
     config: config.events,
     catalog: definitions.flatMap((definition) => definition.publishes),
@@ -107,7 +116,7 @@ export async function openInfrastructure(server: FastifyInstance, options: Infra
   closing('event bus', () => bus.stop(config.shutdownTimeoutMs));
   await boss.start();
   if (config.moduleDatabaseRoles) {
-    await ensureModuleRoles(databaseUrl, definitions.map((definition) => definition.schema), 'pgboss');
+    await ensureModuleRoles(databaseUrl, definitions.map((definition) => definition.schema), ['pgboss', eventsSchema.schemaName]);
   }
   const readiness: HealthChecks = {
     database: {
@@ -119,4 +128,15 @@ export async function openInfrastructure(server: FastifyInstance, options: Infra
     },
   };
   return { database, rateLimitStore, rateLimiter: createRateLimiter(rateLimitStore), boss, bus, databaseOf, readiness };
+}
+
+// LISTEN needs a session of its own that no pool replaces: postgres.js keeps it and listens again
+// after a reconnect (what was committed meanwhile is found by polling).
+function listenOn(databaseUrl: string, closing: (what: string, close: () => unknown) => void): Listen {
+  return async (channel, onMessage) => {
+    const listener = postgres(databaseUrl, { ...connectionSettings(), max: 1, onnotice: () => {}, connection: { application_name: 'shop:events-listener' } });
+    closing('event notifications', () => listener.end({ timeout: 2 }));
+    const { unlisten } = await listener.listen(channel, onMessage);
+    return unlisten;
+  };
 }

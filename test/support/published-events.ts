@@ -1,7 +1,7 @@
 // What the modules under test published, as the probe module (a subscriber in another module) sees
 // it: typed by the event's definition, and in that definition's version (converted as the bus
 // converts for a subscriber reading it). Two views: what was delivered to the probe, to wait on,
-// and what is in the probe's queue, delivered or not, to count (a duplicate not yet delivered is
+// and what is in the event log, delivered or not, to count (a duplicate not yet delivered is
 // still a duplicate).
 import type { App } from '../../src/app.js';
 import { readAs, type EventData, type EventDefinition } from '../../src/platform/events/event-definition.js';
@@ -32,12 +32,12 @@ export function publishedEvents(app: App, probe: ProbeModule, catalog: readonly 
     },
     /** Every matching event published so far, delivered to the probe or not, oldest first. */
     async publishedSoFar<Definition extends EventDefinition>(event: Definition, where: Where<Definition> = () => true): Promise<Array<Seen<Definition>>> {
-      const rows = await app.database.sql<Array<{ data: EventEnvelope }>>`
-        select data from pgboss.job where name = ${probe.queueOf(publisherOf(event))} and data->>'type' = ${event.type}
-        order by created_on, data->>'occurredAt'`;
+      probe.queueOf(publisherOf(event));
+      const rows = await app.database.sql<Array<{ envelope: EventEnvelope }>>`
+        select envelope from events.log where type = ${event.type} order by transaction_id, position`;
       return matching(
         event,
-        rows.map((row) => row.data),
+        rows.map((row) => row.envelope),
         where,
       );
     },

@@ -73,7 +73,7 @@ export async function startTestBus(
   });
   boss.on('error', () => {});
   await boss.start();
-  const bus = new EventBus({ boss, databaseOf: () => database.db, logger: createLogger({ level: 'silent', pretty: false }), config, catalog });
+  const bus = new EventBus({ boss, databaseOf: () => database.db, db: database.db, logger: createLogger({ level: 'silent', pretty: false }), config, catalog });
   for (const subscription of subscriptions) bus.subscribe({ ...subscription, module: 'fixture', schema: FIXTURE_SCHEMA });
   for (const subscription of declared) bus.declare(subscription);
   await bus.start();

@@ -1,5 +1,5 @@
-// What a faulty or older publisher might put on the bus: an envelope written straight to pg-boss,
-// past the publisher-side schema check, so tests can see what subscribers do with it.
+// What a faulty or older publisher might put on the bus: an envelope written straight to the event
+// log, past the publisher-side schema check, so tests can see what subscribers do with it.
 import type { App } from '../../src/app.js';
 import { listDeadLetters, type DeadLetter } from '../../src/platform/events/dead-letters.js';
 import type { EventDefinition } from '../../src/platform/events/event-definition.js';
@@ -9,7 +9,9 @@ import { waitFor } from './wait-for.js';
 /** Publishes `data` as version `version` (default: the definition's) of the event; resolves to the event id. */
 export async function publishUnchecked(app: App, event: EventDefinition, data: unknown, version = event.version): Promise<string> {
   const envelope = createEnvelope(event.type.split('.')[0]!, event.type, data, { version });
-  await app.bus.boss.publish(event.type, envelope, { id: envelope.id });
+  await app.database.sql`
+    insert into events.log (id, type, envelope, occurred_at)
+    values (${envelope.id}, ${envelope.type}, ${app.database.sql.json(envelope as never)}, ${envelope.occurredAt})`;
   return envelope.id;
 }
 

@@ -1,9 +1,8 @@
 // Events published from a test exactly as their publisher publishes them: the publisher is the
 // module whose `publishes` lists the event (never named by the test), the event goes through that
-// module's bus transaction (its schema check, its envelope and source, the outbox written in the
-// transaction, local workers woken at commit), and only the newest version can be published, as
+// module's bus transaction (its schema check, its envelope and source, the event log written in the
+// transaction, local subscriptions woken at commit), and only the newest version can be published, as
 // in production. What a faulty or older publisher might send is test/support/unchecked-events.ts.
-import { sql } from 'drizzle-orm';
 import type { App } from '../../src/app.js';
 import type { EventData, EventDefinition } from '../../src/platform/events/event-definition.js';
 import type { ModuleDefinition } from '../../src/platform/modules/module-definition.js';
@@ -29,29 +28,30 @@ export async function publishAsPublisher<Definition extends EventDefinition>(
   data: EventData<Definition>,
 ): Promise<string> {
   const source = publisherOf(event, definitions).name;
-  const rows = await app.bus.transaction(source, async (tx, publish) => {
-    await publish(event, data);
-    // The bus keeps the envelope to itself; the outbox rows this transaction wrote (one per
-    // subscription queue, all of the same envelope) name it.
-    return tx.execute<{ id: string }>(sql`
-      select distinct data->>'id' as id from pgboss.job
-      where xmin::text::bigint = pg_current_xact_id()::text::bigint % 4294967296 and data->>'type' = ${event.type}`);
-  });
-  const id = [...rows][0]?.id;
-  if (!id) throw new Error(`${event.type} was published, but no subscription receives it: nothing would see it`);
-  return id;
+  if (!app.bus.subscriptionTypes.some(({ types }) => types.includes(event.type))) {
+    throw new Error(`${event.type} would be published, but no subscription receives it: nothing would see it`);
+  }
+  return app.bus.transaction(source, (_tx, publish) => publish(event, data));
 }
 
 /**
- * Waits until every job of the event in the given queues (the subscriptions of the modules under
- * test) has completed: their handlers ran and committed, inbox included.
+ * Waits until each of the given subscriptions (those of the modules under test) that reads the
+ * event has dealt with it: its checkpoint has passed the event, and it is not parked waiting for a
+ * retry. Their handlers ran and committed.
  */
 export async function handledIn(app: App, queues: readonly string[], eventId: string): Promise<void> {
   await waitFor(
     async () => {
-      const states = await app.database.sql<Array<{ state: string }>>`
-        select state from pgboss.job where name in ${app.database.sql(queues)} and data->>'id' = ${eventId}`;
-      return states.length > 0 && states.every(({ state }) => state === 'completed');
+      const [{ type } = { type: null }] = await app.database.sql<Array<{ type: string }>>`select type from events.log where id = ${eventId}`;
+      const readers = app.bus.subscriptionTypes.filter(({ name, types }) => queues.includes(name) && type !== null && types.includes(type)).map(({ name }) => name);
+      if (readers.length === 0) return false;
+      const [state] = await app.database.sql<Array<{ behind: number; parked: number }>>`
+        select (select count(*)::int from events.subscriptions checkpoint, events.log log
+                 where checkpoint.name in ${app.database.sql(readers)} and log.id = ${eventId}
+                   and (log.transaction_id, log.position) > (checkpoint.transaction_id, checkpoint.position)) as behind,
+               (select count(*)::int from pgboss.job
+                 where name in ${app.database.sql(readers)} and data->>'id' = ${eventId} and state <> 'completed') as parked`;
+      return state!.behind === 0 && state!.parked === 0;
     },
     { what: `event ${eventId} handled by ${queues.join(', ')}` },
   );

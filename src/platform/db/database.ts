@@ -41,6 +41,8 @@ export interface ConnectOptions {
   applicationName?: string;
   /** A role every session of the pool switches to (see module-roles.ts). */
   role?: string;
+  /** The process's name in its sessions' `shop.instance` setting: the event log's notifications carry it. */
+  instance?: string;
   /** Told when the pool was replaced because a session ended under a statement (for the log). */
   onReplaced?: (error: unknown) => void;
 }
@@ -84,7 +86,11 @@ export function connectDatabase(url: string, options: ConnectOptions = {}): Data
       max: options.max ?? 10,
       ...connectionSettings(),
       onnotice: () => {},
-      connection: { application_name: options.applicationName ?? 'shop', ...(options.role ? { role: options.role } : {}) },
+      connection: {
+        application_name: options.applicationName ?? 'shop',
+        ...(options.role ? { role: options.role } : {}),
+        ...(options.instance ? { 'shop.instance': options.instance } : {}),
+      },
     });
   const first = open();
   let current = first;

@@ -1,5 +1,5 @@
 // Boundaries that hold at the database: each module's queries run as a role of its own that can
-// use only its own schema (plus the job queue the event bus writes to). The login user is made a
+// use only its own schema (plus the event log and the job queue the event bus writes to). The login user is made a
 // member of every module role, and each module's pool switches to its role at connect time.
 import postgres from 'postgres';
 
@@ -10,7 +10,7 @@ export function moduleRole(schema: string): string {
 }
 
 /** Creates the module roles and grants them their schema; safe to run from several processes. */
-export async function ensureModuleRoles(url: string, schemas: readonly string[], jobSchema: string): Promise<void> {
+export async function ensureModuleRoles(url: string, schemas: readonly string[], sharedSchemas: readonly string[]): Promise<void> {
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   try {
     await sql`select pg_advisory_lock(${ROLES_LOCK_ID})`;
@@ -18,7 +18,7 @@ export async function ensureModuleRoles(url: string, schemas: readonly string[],
       // A module without tables yet has no schema to grant, but its role must exist: its pool
       // connects as it (and readiness checks that pool).
       const [exists] = await sql`select 1 from pg_namespace where nspname = ${schema}`;
-      await grantModuleRole(sql, schema, jobSchema, Boolean(exists));
+      await grantModuleRole(sql, schema, sharedSchemas, Boolean(exists));
     }
     await sql`select pg_advisory_unlock(${ROLES_LOCK_ID})`;
   } finally {
@@ -26,21 +26,21 @@ export async function ensureModuleRoles(url: string, schemas: readonly string[],
   }
 }
 
-async function grantModuleRole(sql: postgres.Sql, schema: string, jobSchema: string, schemaExists: boolean): Promise<void> {
+async function grantModuleRole(sql: postgres.Sql, schema: string, sharedSchemas: readonly string[], schemaExists: boolean): Promise<void> {
   const role = sql(moduleRole(schema));
   await retryConcurrentUpdate(async () => {
     // Roles are shared by every database of the server: another database may create it meanwhile.
     await sql`do $$ begin create role ${role} nologin; exception when duplicate_object then null; end $$`;
     await sql`grant ${role} to current_user`;
   });
-  for (const target of schemaExists ? [schema, jobSchema] : [jobSchema]) {
+  for (const target of schemaExists ? [schema, ...sharedSchemas] : sharedSchemas) {
     const name = sql(target);
     await sql`grant usage on schema ${name} to ${role}`;
     await sql`grant select, insert, update, delete on all tables in schema ${name} to ${role}`;
     await sql`grant usage, select on all sequences in schema ${name} to ${role}`;
     await sql`alter default privileges in schema ${name} grant select, insert, update, delete on tables to ${role}`;
   }
-  await sql`grant execute on all functions in schema ${sql(jobSchema)} to ${role}`;
+  for (const shared of sharedSchemas) await sql`grant execute on all functions in schema ${sql(shared)} to ${role}`;
 }
 
 // Concurrent GRANTs on one role from two databases can fail with "tuple concurrently updated".

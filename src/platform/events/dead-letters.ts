@@ -1,5 +1,6 @@
 // Events whose handler kept failing end in the subscription's dead-letter queue. Operators list
-// them and, once the handler is fixed, redrive them (the inbox still guarantees one effect).
+// them and, once the handler is fixed, redrive them: back to the park queue, where the inbox still
+// guarantees one effect.
 import type { EventEnvelope } from './event-envelope.js';
 import { deadLetterQueue, type EventBus } from './event-bus.js';
 
@@ -22,7 +23,7 @@ export async function listDeadLetters(bus: EventBus, subscription?: string): Pro
         id: job.id,
         subscription: queue,
         event: job.data,
-        attempts: (job.sourceRetryCount ?? 0) + 1,
+        attempts: (job.sourceRetryCount ?? 0) + firstParkedAttempt(queue),
         error: output?.message ?? null,
         deadLetteredAt: job.createdOn.toISOString(),
       });
@@ -38,6 +39,12 @@ export async function redriveDeadLetters(bus: EventBus, subscription?: string, i
     moved += await bus.boss.redrive(deadLetterQueue(queue), ids ? { ids } : {});
   }
   return moved;
+}
+
+// A parked event's first run is its second attempt (the first was in its batch); a timer's is its
+// first. Timer queues are `<module>.timer.<name>`; subscription names have no dots.
+function firstParkedAttempt(queue: string): number {
+  return queue.includes('.timer.') ? 1 : 2;
 }
 
 function selectQueues(bus: EventBus, subscription?: string): string[] {

@@ -1,22 +1,27 @@
 // The durable in-process event bus.
 //
-// Publishing: a module writes its change and its events in one transaction (`bus.transaction`);
-// each event becomes a pg-boss job in the queue of every subscription to its type, inside that
-// transaction, so a rollback leaves no event and a commit always leaves one (pg-boss's tables are
-// the outbox).
+// Publishing: a module writes its change and its events in one transaction (`bus.transaction`).
+// The events are appended to the event log (event-log.ts), one row per event and one statement
+// per transaction, just before it commits: a rollback leaves no event, a commit always leaves them.
 //
-// Subscribing: a subscription is one pg-boss queue, fed by every catalogued event type its pattern
-// matches (eventemitter2 does the matching, so `orders.*` works). Workers run wherever the
-// subscribing module is hosted; each handler runs in a transaction (a savepoint of its batch's)
-// that also claims the event in the module's inbox, so a redelivered event has its effect once.
+// Subscribing: a subscription reads the log from its own checkpoint, in batches, in log order
+// (batch-delivery.ts): its handlers' writes and its new checkpoint commit in one transaction, so an
+// event has its effect once without an inbox row. One process at a time applies a subscription's
+// batch (the others skip it while its checkpoint row is locked; a process that dies releases it
+// with its session). A failing event is parked in pg-boss for its retries with back-off and then
+// dead-lettered, and the subscription moves on (parked-events.ts, job-delivery.ts). Patterns are
+// eventemitter2's (`orders.*` works), expanded over the catalog of every module's events. A
+// subscription deployed for the first time starts `now` or from the `beginning` of the log.
 //
 // Schemas: an event is checked against its publisher's schema when published (a misfit throws
 // inside the caller's transaction, so nothing commits) and again at delivery, converted to the
-// version the subscription reads; one that does not fit goes straight to the dead-letter queue
-// with the schema error as its reason: no retry could make it fit, and dropping it would lose it.
+// version the subscription reads; one that does not fit goes to the dead-letter queue with the
+// schema error as its reason: no retry could make it fit, and dropping it would lose it.
 //
-// Waking: after a commit, local workers of matching subscriptions are woken at once; workers in
-// other processes are woken by pg-boss's LISTEN/NOTIFY. Polling stays as the safety net.
+// Waking: after a commit, the subscriptions of this process that read what it published are woken
+// at once (eventemitter2); other processes hear of it through LISTEN/NOTIFY (a trigger on the log
+// names the publishing process and the types). Polling every EVENTS_POLLING_INTERVAL_SECONDS is
+// the safety net.
 //
 // Observing: each publish opens a PRODUCER span whose context the envelope carries, and each
 // delivery attempt a CONSUMER span continuing it (event-spans.ts); committed events, outcomes,
@@ -28,24 +33,28 @@
 // event's (inbox, retries, dead letters). A delayed job sends no NOTIFY: polling finds it.
 import ee2 from 'eventemitter2';
 import { sql } from 'drizzle-orm';
-import { fromDrizzle, type Job, type JobResult, type PgBoss } from 'pg-boss';
+import { fromDrizzle, type JobWithMetadata, type PgBoss } from 'pg-boss';
 import type { EventsConfig } from './events-config.js';
 import type { Db, Tx } from '../db/database.js';
-import { safeErrorMessage } from '../logging/error-serializer.js';
 import type { Logger } from '../logging/logger.js';
+import { traceparentOf } from '../observability/trace-context.js';
+import { primeHandledOutcomes, recordPublished } from '../observability/shop-metrics.js';
+import { deliverNextBatch } from './batch-delivery.js';
 import { assertFits, EventSchemaError, readAs, type EventData, type EventDefinition } from './event-definition.js';
 import { createEnvelope, type EventEnvelope, type PublishOptions } from './event-envelope.js';
-import { traceparentOf } from '../observability/trace-context.js';
-import { recordPublished, primeHandledOutcomes } from '../observability/shop-metrics.js';
-import { BatchMetrics } from './delivery-metrics.js';
-import { inConsumerSpan, inProducerSpan, markDuplicateDelivery } from './event-spans.js';
-import { claimInInbox } from './inbox.js';
+import { appendEvents, deploySubscriptions, postgresEventSource, pruneEventLog, type EventSource, type StartFrom } from './event-log.js';
+import { inProducerSpan } from './event-spans.js';
+import { deliverJobs, type JobTarget } from './job-delivery.js';
 import { matchingEventTypes } from './match-event-types.js';
+import { deadLetterQueue, ensureParkQueue } from './parked-events.js';
+import { SubscriptionReader } from './subscription-reader.js';
+
+export { deadLetterQueue } from './parked-events.js';
 
 const { EventEmitter2 } = ee2;
 
-/** Publishes the newest version of one of the module's own events, checked against its schema. */
-export type Publish = <Definition extends EventDefinition>(event: Definition, data: EventData<Definition>, options?: PublishOptions) => Promise<void>;
+/** Publishes the newest version of one of the module's own events, checked against its schema; resolves to the event's id. */
+export type Publish = <Definition extends EventDefinition>(event: Definition, data: EventData<Definition>, options?: PublishOptions) => Promise<string>;
 
 export interface ScheduleOptions {
   /** A uuid naming this piece of work: scheduling the same id again (per timer) is a no-op. */
@@ -77,6 +86,8 @@ export interface Subscription {
   pattern: string;
   /** The version of the event type the handler reads (typed subscriptions); else it gets each event as published. */
   reads?: EventDefinition;
+  /** Where it starts reading the log the first time it is deployed: `now` (the default) or the `beginning` (every event the log still holds). */
+  from?: StartFrom;
   handler: EventHandler;
 }
 
@@ -96,18 +107,33 @@ export interface Timer {
 /** A timer of a module hosted elsewhere: its queue is kept, its handler runs there. */
 export type DeclaredTimer = Pick<Timer, 'module' | 'name'>;
 
+/** Notifications on a channel; resolves to how to stop listening. */
+export type Listen = (channel: string, onMessage: (payload: string) => void) => Promise<() => Promise<void>>;
+
 export interface EventBusDeps {
   boss: PgBoss;
   /** The connection a module writes through (its own database role). */
   databaseOf(module: string): Db;
+  /** The platform's connection: deploys checkpoints and prunes the log. */
+  db: Db;
+  /** Hears commits of other processes (LISTEN); without it they are found by polling. */
+  listen?: Listen;
+  /** This process's name in the log's notifications (the `shop.instance` setting of its sessions): its own are ignored. */
+  instance?: string;
   logger: Logger;
   config: EventsConfig;
   /** The newest version of every event any module publishes, hosted here or not: wildcards expand over it. */
   catalog: readonly EventDefinition[];
 }
 
-/** A subscription of a module hosted elsewhere: its queue is kept, its handler runs there. */
-export type DeclaredSubscription = Pick<Subscription, 'module' | 'name' | 'pattern'>;
+/** A subscription of a module hosted elsewhere: its checkpoint is kept, its handler runs there. */
+export type DeclaredSubscription = Pick<Subscription, 'module' | 'name' | 'pattern' | 'from'>;
+
+/** The channel the log's trigger notifies on (see the event-log migration). */
+export const EVENTS_CHANNEL = 'shop_events';
+
+const PRUNE_EVERY_MS = 3600_000;
+const PRUNE_BATCH = 1000;
 
 export function subscriptionQueue(subscription: Pick<Subscription, 'module' | 'name'>): string {
   return `${subscription.module}.${subscription.name}`;
@@ -118,19 +144,19 @@ export function timerQueue(timer: Pick<Timer, 'module' | 'name'>): string {
   return `${timer.module}.timer.${timer.name}`;
 }
 
-export function deadLetterQueue(queue: string): string {
-  return `${queue}.dead-letter`;
-}
 
-const DEAD_LETTER_RETENTION_SECONDS = 30 * 24 * 3600;
 
 export class EventBus {
   readonly #deps: EventBusDeps;
+  readonly #source: EventSource = postgresEventSource;
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #declared = new Map<string, DeclaredSubscription>();
   readonly #timers = new Map<string, Timer>();
   readonly #declaredTimers = new Set<string>();
   readonly #wakeups = new EventEmitter2({ wildcard: true, delimiter: '.' });
+  readonly #readers: SubscriptionReader[] = [];
+  #unlisten: (() => Promise<void>) | undefined;
+  #pruner: NodeJS.Timeout | undefined;
   #started = false;
 
   constructor(deps: EventBusDeps) {
@@ -141,9 +167,16 @@ export class EventBus {
     return this.#deps.boss;
   }
 
-  /** Queue names of the subscriptions and timers hosted by this process. */
+  /** Names (`<module>.<name>`) of the subscriptions and timers hosted by this process. */
   get queues(): string[] {
     return [...this.#subscriptions.keys(), ...this.#timers.keys()];
+  }
+
+  /** Every subscription this process knows, hosted or declared, with the event types it reads. */
+  get subscriptionTypes(): Array<{ name: string; types: string[] }> {
+    const all = new Map<string, string>([...this.#declared].map(([queue, { pattern }]) => [queue, pattern]));
+    for (const [queue, { pattern }] of this.#subscriptions) all.set(queue, pattern);
+    return [...all].map(([name, pattern]) => ({ name, types: this.matchingTypes(pattern) }));
   }
 
   subscribe(subscription: Subscription): void {
@@ -160,7 +193,7 @@ export class EventBus {
     this.#subscriptions.set(queue, subscription);
   }
 
-  /** Keeps the queue of a subscription whose module runs in another process. */
+  /** Keeps the checkpoint of a subscription whose module runs in another process. */
   declare(subscription: DeclaredSubscription): void {
     if (this.#started) throw new Error('declare subscriptions before the bus starts');
     this.#declared.set(subscriptionQueue(subscription), subscription);
@@ -190,63 +223,100 @@ export class EventBus {
   }
 
   async start(): Promise<void> {
-    const { boss } = this.#deps;
-    for (const [queue, subscription] of this.#declared) {
-      if (!this.#subscriptions.has(queue)) await this.#ensureQueue(queue, subscription.pattern);
-    }
+    const { boss, config } = this.#deps;
+    // Every subscription this process knows gets its checkpoint, hosted here or not: events
+    // published while its module's process is down wait in the log for it.
+    const known = new Map<string, StartFrom>([...this.#declared].map(([queue, declared]) => [queue, declared.from ?? 'now']));
+    for (const [queue, subscription] of this.#subscriptions) known.set(queue, subscription.from ?? 'now');
+    await deploySubscriptions(this.#deps.db, [...known].map(([name, from]) => ({ name, from })));
     for (const queue of this.#declaredTimers) {
-      if (!this.#timers.has(queue)) await this.#ensureQueue(queue);
+      if (!this.#timers.has(queue)) await ensureParkQueue(boss, queue, config);
     }
     for (const [queue, subscription] of this.#subscriptions) {
-      await this.#ensureQueue(queue, subscription.pattern);
+      await ensureParkQueue(boss, queue, config);
       primeHandledOutcomes(queue);
-      const workerId = await this.#work(queue, subscription);
-      this.#wakeups.on(subscription.pattern, () => boss.notifyWorker(workerId));
+      await this.#work({ queue, module: subscription.module, schema: subscription.schema, firstAttempt: 2 }, (event) => this.#asRead(subscription, event), subscription.handler);
     }
     for (const [queue, timer] of this.#timers) {
-      await this.#ensureQueue(queue);
-      await this.#work(queue, timer);
+      await ensureParkQueue(boss, queue, config);
+      await this.#work({ queue, module: timer.module, schema: timer.schema, firstAttempt: 1 }, (event) => event, timer.handler);
     }
+    if (this.#deps.listen && this.#subscriptions.size > 0) {
+      this.#unlisten = await this.#deps.listen(EVENTS_CHANNEL, (payload) => this.#heard(payload));
+    }
+    for (const [queue, subscription] of this.#subscriptions) this.#read(queue, subscription);
+    this.#startPruning();
     this.#started = true;
   }
 
-  async #work(queue: string, target: Subscription | Timer): Promise<string> {
-    const { config } = this.#deps;
-    return this.#deps.boss.work<EventEnvelope>(
-      queue,
-      {
-        batchSize: 10,
-        perJobResults: true,
-        burstWhenBatchFull: true,
-        pollingIntervalSeconds: config.pollingIntervalSeconds,
-        notifyPollingIntervalSeconds: config.pollingIntervalSeconds,
+  #read(queue: string, subscription: Subscription): void {
+    const { boss, config, logger } = this.#deps;
+    const db = this.#deps.databaseOf(subscription.module);
+    const target = { queue, module: subscription.module, types: this.matchingTypes(subscription.pattern) };
+    const reader = new SubscriptionReader({
+      pollingIntervalMs: config.pollingIntervalSeconds * 1000,
+      logger: logger.child({ subscription: queue }),
+      readBatch: () =>
+        deliverNextBatch(target, {
+          source: this.#source,
+          boss,
+          config,
+          logger,
+          db,
+          asRead: (event) => this.#asRead(subscription, event),
+          apply: this.#applying(subscription.module, queue, subscription.handler),
+          committed: (published) => this.#committed(published),
+        }),
+    });
+    this.#wakeups.on(subscription.pattern, () => reader.wake());
+    this.#readers.push(reader);
+    reader.start();
+  }
+
+  // Parked events and timers, as pg-boss hands them out. Retries and timers due later send no
+  // NOTIFY, so the worker polls at the bus's interval.
+  async #work(target: JobTarget, asRead: (event: EventEnvelope) => EventEnvelope, handler: EventHandler): Promise<void> {
+    const { boss, config, logger } = this.#deps;
+    const db = this.#deps.databaseOf(target.module);
+    await boss.work<EventEnvelope>(
+      target.queue,
+      { batchSize: 10, perJobResults: true, includeMetadata: true, pollingIntervalSeconds: config.pollingIntervalSeconds },
+      (jobs) => {
+        const deps = { logger, db, asRead, apply: this.#applying(target.module, target.queue, handler), committed: (published: readonly EventEnvelope[]) => this.#committed(published) };
+        // includeMetadata: the jobs carry their retry limit, which tells a last attempt.
+        return deliverJobs(target, deps, jobs as JobWithMetadata<EventEnvelope>[]);
       },
-      (jobs) => this.#deliver(queue, target, jobs),
     );
   }
 
-  // The queue, its dead-letter queue, and (for a subscription) its subscription to every
-  // matching event type.
-  async #ensureQueue(queue: string, pattern?: string): Promise<void> {
-    const { boss, config } = this.#deps;
-    await boss.createQueue(deadLetterQueue(queue), { retentionSeconds: DEAD_LETTER_RETENTION_SECONDS });
-    await boss.createQueue(queue, {
-      retryLimit: config.retryLimit,
-      retryDelay: config.retryDelaySeconds,
-      retryBackoff: true, // exponential, with pg-boss's jitter
-      retryDelayMax: config.retryDelayMaxSeconds,
-      deadLetter: deadLetterQueue(queue),
-      heartbeatSeconds: config.heartbeatSeconds,
-      notify: true,
-    });
-    if (pattern === undefined) return;
-    for (const type of this.matchingTypes(pattern)) await boss.subscribe(type, queue);
+  /** A notification from the log's trigger: `<instance> <type> <type>…`. This process's own commits woke their readers already. */
+  #heard(payload: string): void {
+    const [instance, ...types] = payload.split(' ');
+    if (instance !== '' && instance === this.#deps.instance) return;
+    for (const type of types) this.#wakeups.emit(type);
   }
 
-  /** Stops taking jobs and lets running handlers finish within the timeout. */
+  #startPruning(): void {
+    const { retentionDays } = this.#deps.config;
+    if (retentionDays === 0 || this.#subscriptions.size === 0) return;
+    const prune = () =>
+      pruneEventLog(this.#deps.db, new Date(Date.now() - retentionDays * 86_400_000), PRUNE_BATCH).catch((error: unknown) =>
+        this.#deps.logger.warn({ err: error }, 'pruning the event log failed; the next round tries again'),
+      );
+    this.#pruner = setInterval(prune, PRUNE_EVERY_MS);
+    this.#pruner.unref();
+    void prune();
+  }
+
+  /** Stops reading and taking jobs, and lets running handlers finish within the timeout. */
   async stop(timeoutMs: number): Promise<void> {
     this.#wakeups.removeAllListeners();
-    await this.#deps.boss.stop({ graceful: true, timeout: timeoutMs });
+    clearInterval(this.#pruner);
+    await Promise.all([
+      Promise.race([Promise.all(this.#readers.map((reader) => reader.stop())), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]),
+      this.#unlisten?.().catch(() => {}),
+      this.#deps.boss.stop({ graceful: true, timeout: timeoutMs }),
+    ]);
   }
 
   /**
@@ -254,26 +324,32 @@ export class EventBus {
    * transaction. `source` is the publishing module: it may publish only its own events.
    */
   async transaction<T>(source: string, work: (tx: Tx, publish: Publish, schedule: Schedule) => Promise<T>): Promise<T> {
-    const published: string[] = [];
-    const result = await this.#deps
-      .databaseOf(source)
-      .transaction((tx) => work(tx, this.#publisher(tx, source, published), this.#scheduler(tx, source)));
+    const published: EventEnvelope[] = [];
+    const result = await this.#deps.databaseOf(source).transaction(async (tx) => {
+      const outcome = await work(tx, this.#publisher(source, published), this.#scheduler(tx, source));
+      await appendEvents(tx, published);
+      return outcome;
+    });
     this.#committed(published);
     return result;
   }
 
-  #publisher(tx: Tx, source: string, published: string[]): Publish {
+  // Checks the event and makes its envelope; the caller appends what it collected, in its
+  // transaction, in one statement.
+  #publisher(source: string, published: EventEnvelope[]): Publish {
     return async (event, data, options) => {
       const { type } = event;
       if (!type.startsWith(`${source}.`) || this.#newest(type) !== event) {
         throw new Error(`module ${source} cannot publish "${type}" v${event.version}: not the newest version of one of its catalogued events`);
       }
       assertFits(event, data);
+      let id = '';
       await inProducerSpan(type, source, async (traceparent) => {
         const envelope = createEnvelope(source, type, data, { traceparent, ...options, version: event.version });
-        await this.#deps.boss.publish(type, envelope, { id: envelope.id, db: fromDrizzle(tx, sql) });
+        published.push(envelope);
+        id = envelope.id;
       });
-      published.push(type);
+      return id;
     };
   }
 
@@ -289,63 +365,10 @@ export class EventBus {
     };
   }
 
-  /** After a commit: the events it stored are counted, and local workers waiting for them woken. */
-  #committed(types: string[]): void {
-    for (const type of types) recordPublished(type);
-    for (const type of new Set(types)) this.#wakeups.emit(type);
-  }
-
-  // A fetched batch is applied in one transaction, each event in a savepoint of its own: a handler
-  // that fails rolls back only its event's effect (and its inbox claim), and the batch pays for one
-  // commit instead of one per event. If the commit itself fails, nothing of the batch was applied
-  // and every event of it is retried; the inbox keeps a redelivered one from applying twice.
-  async #deliver(queue: string, target: Subscription | Timer, jobs: Job<EventEnvelope>[]): Promise<JobResult[]> {
-    const metrics = new BatchMetrics(queue, this.#deps.config.retryLimit, 'pattern' in target);
-    const results = new Map<string, JobResult>();
-    const published: string[] = [];
-    let outcomes: JobResult[];
-    try {
-      await this.#deps.databaseOf(target.module).transaction(async (tx) => {
-        for (const job of jobs) {
-          const ended = metrics.started(job);
-          results.set(job.id, await inConsumerSpan(queue, target.module, job, () => this.#applyInSavepoint(tx, queue, target, job, published, metrics)));
-          ended();
-        }
-      });
-      this.#committed(published);
-      outcomes = jobs.map((job) => results.get(job.id)!);
-    } catch (error) {
-      const message = safeErrorMessage(error);
-      this.#deps.logger.warn({ queue, events: jobs.length, err: error }, 'a batch of events could not be committed; each will be retried or dead-lettered');
-      // An event that does not fit its schema is dead-lettered whatever happened to the others.
-      outcomes = jobs.map((job) => (results.get(job.id)?.status === 'deadletter' ? results.get(job.id)! : { id: job.id, status: 'failed', output: { message } }));
-    }
-    metrics.finished(jobs, outcomes);
-    return outcomes;
-  }
-
-  async #applyInSavepoint(tx: Tx, queue: string, target: Subscription | Timer, job: Job<EventEnvelope>, published: string[], metrics: BatchMetrics): Promise<JobResult> {
-    try {
-      const event = 'pattern' in target ? this.#asRead(target, job.data) : job.data;
-      const applied = await tx.transaction((savepoint) => this.#applyOnce(savepoint, queue, target, event, published));
-      if (!applied) {
-        metrics.duplicate(job);
-        markDuplicateDelivery();
-      }
-      return { id: job.id, status: 'completed' };
-    } catch (error) {
-      if (error instanceof EventSchemaError) {
-        this.#deps.logger.error({ queue, eventId: job.data.id, eventType: job.data.type, reason: error.message }, 'event does not fit its schema; dead-lettered');
-        return { id: job.id, status: 'deadletter', output: { message: error.message } };
-      }
-      // Stored with the job, where operators read dead letters: no SQL values there either.
-      const message = safeErrorMessage(error);
-      this.#deps.logger.warn(
-        { queue, eventId: job.data.id, eventType: job.data.type, attempt: job.retryCount + 1, err: error },
-        'event handler failed; it will be retried or dead-lettered',
-      );
-      return { id: job.id, status: 'failed', output: { message } };
-    }
+  /** After a commit: the events it stored are counted, and the subscriptions here that read them woken. */
+  #committed(published: readonly EventEnvelope[]): void {
+    for (const { type } of published) recordPublished(type);
+    for (const type of new Set(published.map(({ type }) => type))) this.#wakeups.emit(type);
   }
 
   /** The event as the subscription reads it: checked, and converted to the version it reads. */
@@ -356,19 +379,14 @@ export class EventBus {
     return { ...event, version, data: readAs(newest, event.version, version, event.data) };
   }
 
-  /** False when the inbox had the event already: then the handler does not run. */
-  async #applyOnce(tx: Tx, queue: string, target: Subscription | Timer, event: EventEnvelope, published: string[]): Promise<boolean> {
-    const logger = this.#deps.logger.child({ module: target.module, subscription: queue, eventId: event.id });
-    if (!(await claimInInbox(tx, target.schema, queue, event.id, event.type))) {
-      logger.debug({ eventType: event.type }, 'event already handled; skipped');
-      return false;
-    }
-    await target.handler(event, {
-      tx,
-      publish: this.#publisher(tx, target.module, published),
-      schedule: this.#scheduler(tx, target.module),
-      logger,
-    });
-    return true;
+  /** Runs `handler` in a transaction; what it publishes is collected in `published`, for the caller to append. */
+  #applying(module: string, queue: string, handler: EventHandler) {
+    return (tx: Tx, event: EventEnvelope, published: EventEnvelope[]): Promise<void> =>
+      handler(event, {
+        tx,
+        publish: this.#publisher(module, published),
+        schedule: this.#scheduler(tx, module),
+        logger: this.#deps.logger.child({ module, subscription: queue, eventId: event.id }),
+      });
   }
 }

@@ -2,7 +2,6 @@
 // travels in the envelope's `traceparent`, and a CONSUMER span for every delivery attempt that
 // continues it: on a retry, and after a dead letter is sent back, the envelope still carries it.
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Job, JobResult } from 'pg-boss';
 import { contextFrom, traceparentOf, tracer } from '../observability/trace-context.js';
 import type { EventEnvelope } from './event-envelope.js';
 
@@ -10,7 +9,7 @@ import type { EventEnvelope } from './event-envelope.js';
 export async function inProducerSpan(type: string, source: string, publish: (traceparent: string | undefined) => Promise<void>): Promise<void> {
   const span = tracer.startSpan(`publish ${type}`, {
     kind: SpanKind.PRODUCER,
-    attributes: { 'messaging.system': 'pg-boss', 'messaging.operation.type': 'send', 'shop.event.type': type, 'shop.module': source },
+    attributes: { 'messaging.system': 'postgresql', 'messaging.operation.type': 'send', 'shop.event.type': type, 'shop.module': source },
   });
   try {
     await publish(traceparentOf(span));
@@ -22,21 +21,33 @@ export async function inProducerSpan(type: string, source: string, publish: (tra
   }
 }
 
+/** How one delivery attempt ended, as its span records it. */
+export interface AttemptResult {
+  status: 'completed' | 'failed' | 'deadletter';
+  message?: string;
+}
+
 /** Runs one delivery attempt in a consumer span continuing the publisher's trace. */
-export async function inConsumerSpan(queue: string, module: string, job: Job<EventEnvelope>, deliver: () => Promise<JobResult>): Promise<JobResult> {
-  const parent = contextFrom({ traceparent: job.data.traceparent });
+export async function inConsumerSpan<Result extends AttemptResult>(
+  queue: string,
+  module: string,
+  event: EventEnvelope,
+  attempt: number,
+  deliver: () => Promise<Result>,
+): Promise<Result> {
+  const parent = contextFrom({ traceparent: event.traceparent });
   const span = tracer.startSpan(
     `process ${queue}`,
     {
       kind: SpanKind.CONSUMER,
       attributes: {
-        'messaging.system': 'pg-boss',
+        'messaging.system': 'postgresql',
         'messaging.operation.type': 'process',
         'messaging.destination.name': queue,
-        'messaging.message.id': job.data.id,
-        'shop.event.type': job.data.type,
+        'messaging.message.id': event.id,
+        'shop.event.type': event.type,
         'shop.module': module,
-        'shop.delivery.attempt': job.retryCount + 1,
+        'shop.delivery.attempt': attempt,
       },
     },
     parent,
@@ -44,7 +55,7 @@ export async function inConsumerSpan(queue: string, module: string, job: Job<Eve
   try {
     const result = await context.with(trace.setSpan(parent, span), deliver);
     span.setAttribute('shop.delivery.outcome', result.status);
-    if (result.status !== 'completed') span.setStatus({ code: SpanStatusCode.ERROR, message: outputMessage(result) });
+    if (result.status !== 'completed') span.setStatus({ code: SpanStatusCode.ERROR, ...(result.message ? { message: result.message } : {}) });
     return result;
   } finally {
     span.end();
@@ -54,9 +65,4 @@ export async function inConsumerSpan(queue: string, module: string, job: Job<Eve
 /** Marks the active delivery's span: the inbox had the event already. */
 export function markDuplicateDelivery(): void {
   trace.getActiveSpan()?.setAttribute('shop.delivery.duplicate', true);
-}
-
-function outputMessage(result: JobResult): string | undefined {
-  const output = (result as { output?: { message?: unknown } }).output;
-  return typeof output?.message === 'string' ? output.message : undefined;
 }

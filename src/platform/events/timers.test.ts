@@ -35,7 +35,7 @@ describe('event bus timers', () => {
     const boss = new PgBoss({ connectionString: url, schema: 'pgboss', max: 3, superviseIntervalSeconds: 1, monitorIntervalSeconds: 1 });
     boss.on('error', () => {});
     await boss.start();
-    const bus = new EventBus({ boss, databaseOf: () => database.db, logger: createLogger({ level: 'silent', pretty: false }), config, catalog: FIXTURE_CATALOG });
+    const bus = new EventBus({ boss, databaseOf: () => database.db, db: database.db, logger: createLogger({ level: 'silent', pretty: false }), config, catalog: FIXTURE_CATALOG });
     bus.handleTimer({ module: 'fixture', schema: FIXTURE_SCHEMA, name, afterSeconds, handler });
     await bus.start();
     closers.push(async () => {

@@ -1,13 +1,15 @@
-// How far behind each subscription (and timer) queue is, read from pg-boss's job table when
-// /metrics is scraped: one query for the three gauges of every queue, bounded by a short statement
-// timeout so a slow or locked table delays a scrape by a second at most. A scrape whose query
-// fails serves the other metrics without these (and logs why): stale figures would read as fresh.
+// How far behind each subscription (and timer) is, read from the event log and pg-boss's job table
+// when /metrics is scraped: one transaction of two queries for the three gauges of every
+// subscription, bounded by a short statement timeout so a slow or locked table delays a scrape by
+// a second at most. A scrape whose queries fail serves the other metrics without these (and logs
+// why): stale figures would read as fresh.
 //
-// - shop_subscription_backlog: jobs that could run now and wait for a worker: state created or
-//   retry, due (start_after passed). A timer not yet due, or a retry still backing off, is not
-//   backlog yet; running (active) jobs are not either, they are bounded by the workers' batches.
-// - shop_subscription_oldest_pending_seconds: how long the oldest of those has been due; 0 when
-//   none is. For an event, the time since its commit (or its last failed attempt's back-off ended).
+// - shop_subscription_backlog: events of its types in the log after its checkpoint, plus parked
+//   events (and timers) that could run now and wait for a worker: state created or retry, due
+//   (start_after passed). A timer not yet due, or a retry still backing off, is not backlog yet;
+//   running (active) jobs are not either, they are bounded by the workers' batches.
+// - shop_subscription_oldest_pending_seconds: how long the oldest of those has waited; 0 when none
+//   does. For an event in the log, the time since it occurred; for a parked one, since its back-off ended.
 // - shop_subscription_dead_letters: jobs in the queue's dead-letter queue still waiting for an
 //   operator (created or retry: those the dead-letter listing shows and a redrive moves).
 //
@@ -16,6 +18,7 @@
 import type { Sql } from 'postgres';
 import { Gauge, type Registry } from 'prom-client';
 import { deadLetterQueue } from '../events/event-bus.js';
+import { readBacklogs } from '../events/event-log.js';
 import type { Logger } from '../logging/logger.js';
 
 export const FIGURES_STATEMENT_TIMEOUT_MS = 1000;
@@ -27,6 +30,8 @@ export interface SubscriptionGaugesOptions {
   schema: string;
   /** The queues to report, asked at each scrape: the bus knows its subscriptions only once the modules are wired. */
   queues: () => readonly string[];
+  /** The subscriptions among them, with the event types each reads from the log. */
+  subscriptions: () => ReadonlyArray<{ name: string; types: readonly string[] }>;
   logger: Pick<Logger, 'warn'>;
 }
 
@@ -69,14 +74,14 @@ export function registerSubscriptionGauges(registry: Registry, options: Subscrip
   );
 }
 
-async function readFigures({ sql, schema, queues, logger }: SubscriptionGaugesOptions): Promise<Map<string, QueueFigures> | null> {
+async function readFigures({ sql, schema, queues, subscriptions, logger }: SubscriptionGaugesOptions): Promise<Map<string, QueueFigures> | null> {
   const names = [...new Set(queues())].flatMap((queue) => [queue, deadLetterQueue(queue)]);
   if (names.length === 0) return new Map();
   try {
-    const rows = await sql.begin(async (tx) => {
+    const [rows, backlogs] = await sql.begin(async (tx) => {
       await tx`select set_config('statement_timeout', ${String(FIGURES_STATEMENT_TIMEOUT_MS)}, true)`;
       // job_i14 (name, state, blocked, start_after, on the live states) answers this on its own.
-      return tx<{ name: string; waiting: number; due: number; oldest_due_seconds: number }[]>`
+      const jobs = await tx<{ name: string; waiting: number; due: number; oldest_due_seconds: number }[]>`
         select name,
                count(*)::int as waiting,
                (count(*) filter (where start_after <= now()))::int as due,
@@ -84,8 +89,14 @@ async function readFigures({ sql, schema, queues, logger }: SubscriptionGaugesOp
           from ${tx(schema)}.job
          where name = any(${tx.array(names)}::text[]) and state in ('created', 'retry')
          group by name`;
+      return [jobs, await readBacklogs(tx, subscriptions())] as const;
     });
-    return new Map(rows.map((row) => [row.name, { waiting: row.waiting, due: row.due, oldestDueSeconds: row.oldest_due_seconds }]));
+    const figures = new Map(rows.map((row) => [row.name, { waiting: row.waiting, due: row.due, oldestDueSeconds: row.oldest_due_seconds }]));
+    for (const [name, log] of backlogs) {
+      const parked = figures.get(name) ?? { waiting: 0, due: 0, oldestDueSeconds: 0 };
+      figures.set(name, { waiting: parked.waiting + log.waiting, due: parked.due + log.waiting, oldestDueSeconds: Math.max(parked.oldestDueSeconds, log.oldestSeconds) });
+    }
+    return figures;
   } catch (error) {
     logger.warn({ err: error }, 'subscription gauges: reading the job queues failed; this scrape has none');
     return null;

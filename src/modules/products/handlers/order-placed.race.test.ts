@@ -108,7 +108,10 @@ describe('orders racing for the last units', () => {
             reserveStockOnOrderPlaced.handler(event, {
               tx,
               logger,
-              publish: async (definition, data) => void published.push({ type: definition.type, data }),
+              publish: async (definition, data) => {
+                published.push({ type: definition.type, data });
+                return randomUUID();
+              },
               schedule: () => Promise.reject(new Error('products has no timers')),
             }),
           );
