@@ -11,6 +11,7 @@ CREATE TABLE "events"."log" (
 --> statement-breakpoint
 CREATE TABLE "events"."subscriptions" (
 	"name" text PRIMARY KEY NOT NULL,
+	"types" text[] NOT NULL,
 	"transaction_id" "xid8" NOT NULL,
 	"position" bigint NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,

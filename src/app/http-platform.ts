@@ -104,7 +104,6 @@ export async function registerHttpPlatform(server: FastifyInstance, options: Htt
     schema: 'pgboss', // as infrastructure.ts starts pg-boss
     // The queues hosted here (the platform's own included) and those kept for modules hosted elsewhere.
     queues: () => [...bus.queues, ...declaredQueues(definitions)],
-    subscriptions: () => bus.subscriptionTypes,
     logger: logger.child({ component: 'metrics' }),
   });
   await registerHealth(server, infrastructure.readiness, () => options.drain.draining);

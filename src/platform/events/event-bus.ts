@@ -174,9 +174,8 @@ export class EventBus {
 
   /** Every subscription this process knows, hosted or declared, with the event types it reads. */
   get subscriptionTypes(): Array<{ name: string; types: string[] }> {
-    const all = new Map<string, string>([...this.#declared].map(([queue, { pattern }]) => [queue, pattern]));
-    for (const [queue, { pattern }] of this.#subscriptions) all.set(queue, pattern);
-    return [...all].map(([name, pattern]) => ({ name, types: this.matchingTypes(pattern) }));
+    const known = new Map<string, DeclaredSubscription>([...this.#declared, ...this.#subscriptions]);
+    return [...known].map(([name, { pattern }]) => ({ name, types: this.matchingTypes(pattern) }));
   }
 
   subscribe(subscription: Subscription): void {
@@ -226,9 +225,11 @@ export class EventBus {
     const { boss, config } = this.#deps;
     // Every subscription this process knows gets its checkpoint, hosted here or not: events
     // published while its module's process is down wait in the log for it.
-    const known = new Map<string, StartFrom>([...this.#declared].map(([queue, declared]) => [queue, declared.from ?? 'now']));
-    for (const [queue, subscription] of this.#subscriptions) known.set(queue, subscription.from ?? 'now');
-    await deploySubscriptions(this.#deps.db, [...known].map(([name, from]) => ({ name, from })));
+    const known = new Map<string, DeclaredSubscription>([...this.#declared, ...this.#subscriptions]);
+    await deploySubscriptions(
+      this.#deps.db,
+      [...known].map(([name, { pattern, from }]) => ({ name, types: this.matchingTypes(pattern), from: from ?? 'now' })),
+    );
     for (const queue of this.#declaredTimers) {
       if (!this.#timers.has(queue)) await ensureParkQueue(boss, queue, config);
     }

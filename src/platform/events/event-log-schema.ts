@@ -19,14 +19,14 @@ const xid8 = customType<{ data: string; driverData: string }>({ dataType: () => 
 export const eventLog = eventsSchema.table(
   'log',
   {
-    position: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    transactionId: xid8()
+    position: bigint('position', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    transactionId: xid8('transaction_id')
       .notNull()
       .default(sql`pg_current_xact_id()`),
-    id: uuid().notNull(),
-    type: text().notNull(),
-    envelope: jsonb().$type<EventEnvelope>().notNull(),
-    occurredAt: timestamp({ withTimezone: true }).notNull(),
+    id: uuid('id').notNull(),
+    type: text('type').notNull(),
+    envelope: jsonb('envelope').$type<EventEnvelope>().notNull(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
   },
   // A subscription reads the types it subscribes to, after its checkpoint, in log order.
   (table) => [index().on(table.type, table.transactionId, table.position), index().on(table.occurredAt)],
@@ -35,9 +35,11 @@ export const eventLog = eventsSchema.table(
 /** Where each subscription has read the log up to: the last event it has dealt with, in log order. */
 export const subscriptionCheckpoints = eventsSchema.table('subscriptions', {
   /** `<module>.<subscription>`, as its park and dead-letter queues are named. */
-  name: text().primaryKey(),
-  transactionId: xid8().notNull(),
-  position: bigint({ mode: 'number' }).notNull(),
-  createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
-  updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  name: text('name').primaryKey(),
+  /** The event types it reads, as its pattern expands over the catalog of its latest deployment. */
+  types: text('types').array().notNull(),
+  transactionId: xid8('transaction_id').notNull(),
+  position: bigint('position', { mode: 'number' }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

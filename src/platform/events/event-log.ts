@@ -80,18 +80,19 @@ function typeList(types: readonly string[]): SQL {
  * finished transaction (events of one still in flight are delivered), `beginning` before the
  * first event the log holds. A subscription deployed before keeps its checkpoint.
  */
-export async function deploySubscriptions(db: Db, subscriptions: ReadonlyArray<{ name: string; from: StartFrom }>): Promise<void> {
+export async function deploySubscriptions(db: Db, subscriptions: ReadonlyArray<{ name: string; types: readonly string[]; from: StartFrom }>): Promise<void> {
   if (subscriptions.length === 0) return;
   await db
     .insert(subscriptionCheckpoints)
     .values(
-      subscriptions.map(({ name, from }) => ({
+      subscriptions.map(({ name, types, from }) => ({
         name,
+        types: [...types],
         transactionId: from === 'beginning' ? sql`'0'::xid8` : FINISHED,
         position: 0,
       })),
     )
-    .onConflictDoNothing();
+    .onConflictDoUpdate({ target: subscriptionCheckpoints.name, set: { types: sql`excluded.types` } });
 }
 
 /** Moves a subscription's checkpoint so that its next batch starts at the event at `position` (in log order). */
@@ -132,18 +133,20 @@ async function moveCheckpoint(db: Db, subscription: string, to: Checkpoint): Pro
 
 /**
  * Deletes, `batch` rows at a time, events that occurred before `before` and that every subscription
- * has read past; returns how many went. An abandoned subscription keeps the events after its
- * checkpoint: nothing a subscriber has not seen is ever pruned.
+ * reading their type has read past; returns how many went. A subscription that stopped reading
+ * keeps the events of its types after its checkpoint: nothing a subscriber has not seen is pruned.
  */
 export async function pruneEventLog(db: Db, before: Date, batch: number): Promise<number> {
   let pruned = 0;
   for (;;) {
     const rows = await db.execute<{ position: string }>(sql`
-      with oldest as (select transaction_id, position from ${subscriptionCheckpoints} order by transaction_id, position limit 1)
       delete from ${eventLog} where position in (
         select log.position from ${eventLog} log
          where log.occurred_at < ${before.toISOString()}
-           and (not exists (select 1 from oldest) or (log.transaction_id, log.position) <= (select (transaction_id, position) from oldest))
+           and not exists (
+             select 1 from ${subscriptionCheckpoints} checkpoint
+              where log.type = any(checkpoint.types)
+                and (log.transaction_id, log.position) > (checkpoint.transaction_id, checkpoint.position))
          order by log.position
          limit ${batch})
       returning position`);
@@ -153,19 +156,16 @@ export async function pruneEventLog(db: Db, before: Date, batch: number): Promis
 }
 
 /** For the gauges: per subscription, the events of its types after its checkpoint, and how long ago the oldest occurred. */
-export async function readBacklogs(
-  sql: TransactionSql,
-  subscriptions: ReadonlyArray<{ name: string; types: readonly string[] }>,
-): Promise<Map<string, { waiting: number; oldestSeconds: number }>> {
-  if (subscriptions.length === 0) return new Map();
+export async function readBacklogs(sql: TransactionSql, names: readonly string[]): Promise<Map<string, { waiting: number; oldestSeconds: number }>> {
+  if (names.length === 0) return new Map();
   const rows = await sql<Array<{ name: string; waiting: number; oldest_seconds: number }>>`
     select checkpoint.name, count(log.position)::int as waiting,
            coalesce(extract(epoch from now() - min(log.occurred_at)), 0)::float8 as oldest_seconds
-      from jsonb_to_recordset(${JSON.stringify(subscriptions)}::jsonb) as wanted(name text, types text[])
-      join events.subscriptions checkpoint on checkpoint.name = wanted.name
+      from events.subscriptions checkpoint
       left join events.log log
-        on log.type = any(wanted.types)
+        on log.type = any(checkpoint.types)
        and (log.transaction_id, log.position) > (checkpoint.transaction_id, checkpoint.position)
+     where checkpoint.name = any(${sql.array([...names])}::text[])
      group by checkpoint.name`;
   return new Map(rows.map((row) => [row.name, { waiting: row.waiting, oldestSeconds: row.oldest_seconds }]));
 }

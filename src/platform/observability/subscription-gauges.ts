@@ -30,8 +30,6 @@ export interface SubscriptionGaugesOptions {
   schema: string;
   /** The queues to report, asked at each scrape: the bus knows its subscriptions only once the modules are wired. */
   queues: () => readonly string[];
-  /** The subscriptions among them, with the event types each reads from the log. */
-  subscriptions: () => ReadonlyArray<{ name: string; types: readonly string[] }>;
   logger: Pick<Logger, 'warn'>;
 }
 
@@ -74,7 +72,7 @@ export function registerSubscriptionGauges(registry: Registry, options: Subscrip
   );
 }
 
-async function readFigures({ sql, schema, queues, subscriptions, logger }: SubscriptionGaugesOptions): Promise<Map<string, QueueFigures> | null> {
+async function readFigures({ sql, schema, queues, logger }: SubscriptionGaugesOptions): Promise<Map<string, QueueFigures> | null> {
   const names = [...new Set(queues())].flatMap((queue) => [queue, deadLetterQueue(queue)]);
   if (names.length === 0) return new Map();
   try {
@@ -89,7 +87,7 @@ async function readFigures({ sql, schema, queues, subscriptions, logger }: Subsc
           from ${tx(schema)}.job
          where name = any(${tx.array(names)}::text[]) and state in ('created', 'retry')
          group by name`;
-      return [jobs, await readBacklogs(tx, subscriptions())] as const;
+      return [jobs, await readBacklogs(tx, [...new Set(queues())])] as const;
     });
     const figures = new Map(rows.map((row) => [row.name, { waiting: row.waiting, due: row.due, oldestDueSeconds: row.oldest_due_seconds }]));
     for (const [name, log] of backlogs) {
