@@ -11,7 +11,7 @@ export async function publishUnchecked(app: App, event: EventDefinition, data: u
   const envelope = createEnvelope(event.type.split('.')[0]!, event.type, data, { version });
   await app.database.sql`
     insert into events.log (id, type, envelope, occurred_at)
-    values (${envelope.id}, ${envelope.type}, ${app.database.sql.json(envelope as never)}, ${envelope.occurredAt})`;
+    values (${envelope.id}, ${envelope.type}, ${JSON.stringify(envelope)}::jsonb, ${envelope.occurredAt})`;
   return envelope.id;
 }
 

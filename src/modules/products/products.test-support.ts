@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { OrdersEvents } from '../orders/api.js';
 import { PaymentsEvents } from '../payments/api.js';
+import { appliedCount } from '../../../test/support/deliveries.js';
 import type { Scenario } from '../../../test/support/module-test.js';
 import type { TestApp } from '../../../test/support/test-app.js';
 import type { Upstream } from '../../../test/support/upstream-events.js';
@@ -92,9 +93,7 @@ export async function reservationOf(app: TestApp, orderId: string): Promise<{ st
 
 /** How many events a products subscription (e.g. `products.release-stock-on-cancel`) has applied. */
 export async function handledCount(app: TestApp, subscription: string): Promise<number> {
-  const [row] = await app.database.sql<Array<{ count: number }>>`
-    select count(*)::int as count from products.inbox where subscription = ${subscription}`;
-  return row!.count;
+  return appliedCount(app.databaseUrl, subscription);
 }
 
 export const SUBSCRIPTIONS = {

@@ -18,12 +18,13 @@ export async function listDeadLetters(bus: EventBus, subscription?: string): Pro
   for (const queue of selectQueues(bus, subscription)) {
     const jobs = await bus.boss.findJobs<EventEnvelope>(deadLetterQueue(queue), { queued: true });
     for (const job of jobs) {
-      const output = job.sourceOutput as { message?: string } | null;
+      const output = job.sourceOutput as { message?: string; attempts?: number } | null;
       letters.push({
         id: job.id,
         subscription: queue,
         event: job.data,
-        attempts: (job.sourceRetryCount ?? 0) + firstParkedAttempt(queue),
+        // Written by the bus since the event log; a dead letter from before says only its retries.
+        attempts: output?.attempts ?? (job.sourceRetryCount ?? 0) + 1,
         error: output?.message ?? null,
         deadLetteredAt: job.createdOn.toISOString(),
       });
@@ -39,12 +40,6 @@ export async function redriveDeadLetters(bus: EventBus, subscription?: string, i
     moved += await bus.boss.redrive(deadLetterQueue(queue), ids ? { ids } : {});
   }
   return moved;
-}
-
-// A parked event's first run is its second attempt (the first was in its batch); a timer's is its
-// first. Timer queues are `<module>.timer.<name>`; subscription names have no dots.
-function firstParkedAttempt(queue: string): number {
-  return queue.includes('.timer.') ? 1 : 2;
 }
 
 function selectQueues(bus: EventBus, subscription?: string): string[] {

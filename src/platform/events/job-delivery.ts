@@ -53,7 +53,9 @@ export async function deliverJobs(target: JobTarget, deps: JobDeliveryDeps, jobs
     const message = safeErrorMessage(error);
     deps.logger.warn({ queue: target.queue, events: jobs.length, err: error }, 'a batch of parked events could not be committed; each will be retried or dead-lettered');
     // An event that does not fit its schema is dead-lettered whatever happened to the others.
-    outcomes = jobs.map((job) => (results.get(job.id)?.status === 'deadletter' ? results.get(job.id)! : { id: job.id, status: 'failed', output: { message } }));
+    outcomes = jobs.map((job) =>
+      results.get(job.id)?.status === 'deadletter' ? results.get(job.id)! : { id: job.id, status: 'failed', output: { message, attempts: target.firstAttempt + job.retryCount } },
+    );
   }
   recordOutcomes(
     target.queue,
@@ -90,7 +92,8 @@ async function applyInSavepoint(
   } catch (error) {
     if (error instanceof EventSchemaError) {
       deps.logger.error({ queue: target.queue, eventId: job.data.id, eventType: job.data.type, reason: error.message }, 'event does not fit its schema; dead-lettered');
-      return { id: job.id, status: 'deadletter', output: { message: error.message }, message: error.message };
+      // Refused on sight, never run: one attempt, however often the refusal was checked.
+      return { id: job.id, status: 'deadletter', output: { message: error.message, attempts: 1 }, message: error.message };
     }
     // Stored with the job, where operators read dead letters: no SQL values there either.
     const message = safeErrorMessage(error);
@@ -98,7 +101,8 @@ async function applyInSavepoint(
       { queue: target.queue, eventId: job.data.id, eventType: job.data.type, attempt: target.firstAttempt + job.retryCount, err: error },
       'event handler failed; it will be retried or dead-lettered',
     );
-    return { id: job.id, status: 'failed', output: { message }, message };
+    // The output is what the dead letter keeps: its reason, and how many runs the handler had.
+    return { id: job.id, status: 'failed', output: { message, attempts: target.firstAttempt + job.retryCount }, message };
   } finally {
     ended();
   }

@@ -7,17 +7,30 @@ import type { ReservationStatus, StockLine } from '../domain/reservation.js';
 import { MAX_INTEGER, orderReservations, products, reservationLines } from './schema.js';
 
 /**
- * Holds `quantity` units for an order if that many are available right now; false otherwise
- * (or when the product does not exist). One guarded UPDATE, never a read then a write, so racing
- * orders cannot both take the last unit.
+ * Holds every line's units for an order if all of them are available right now, or none (false,
+ * also when a product does not exist), in one statement. The product rows are locked first, in
+ * productId order (as every writer of them does), and their current stock read under that lock,
+ * so racing orders cannot both take the last unit and two writers never wait on each other.
  */
-export async function reserveUnits(tx: Tx, line: StockLine): Promise<boolean> {
-  const rows = await tx
-    .update(products)
-    .set({ reserved: sql`${products.reserved} + ${line.quantity}`, updatedAt: sql`now()` })
-    .where(and(eq(products.id, line.productId), sql`${products.stock} - ${products.reserved} >= ${line.quantity}`))
-    .returning({ id: products.id });
-  return rows.length === 1;
+export async function reserveAllUnits(tx: Tx, lines: readonly StockLine[]): Promise<boolean> {
+  const ids = lines.map((line) => line.productId);
+  const quantities = lines.map((line) => line.quantity);
+  const rows = await tx.execute(sql`
+    with wanted as (select * from unnest(${toArray(ids)}::uuid[], ${toArray(quantities)}::int[]) as wanted(id, quantity)),
+    locked as materialized (
+      select id, stock - reserved as available from ${products} where id = any(${toArray(ids)}::uuid[]) order by id for update),
+    enough as (
+      select count(*) = ${lines.length} as ok from locked join wanted using (id) where locked.available >= wanted.quantity)
+    update ${products} set reserved = ${products.reserved} + wanted.quantity, updated_at = now()
+      from wanted, enough
+     where ${products.id} = wanted.id and enough.ok
+    returning ${products.id}`);
+  return rows.length === lines.length;
+}
+
+// An array as one parameter (drizzle would spread a plain array into a list of parameters).
+function toArray(values: readonly (string | number)[]) {
+  return sql.param(`{${values.join(',')}}`);
 }
 
 /** Gives held units back to what is available. */

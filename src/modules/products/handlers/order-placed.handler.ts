@@ -1,5 +1,4 @@
 // orders.order-placed → hold every line of the order, or none, and say which it was.
-import type { Tx } from '../../../platform/db/database.js';
 import { on } from '../../../platform/modules/module-definition.js';
 import { OrdersEvents } from '../../orders/api.js';
 import {
@@ -7,7 +6,7 @@ import {
   findReservationStatus,
   insertReservationIfAbsent,
   insertReservationLines,
-  reserveUnits,
+  reserveAllUnits,
   transitionReservation,
 } from '../db/inventory.repository.js';
 import { mergeLines, rejectionReason, type StockLine } from '../domain/reservation.js';
@@ -28,7 +27,7 @@ export const reserveStockOnOrderPlaced = on(OrdersEvents.orderPlaced, 'reserve-s
   }
 
   const lines = mergeLines(data.items.map((item) => ({ productId: item.productId.toLowerCase(), quantity: item.quantity })));
-  if (await reserveAll(tx, lines)) {
+  if (await reserveAllUnits(tx, lines)) {
     await transitionReservation(tx, orderId, 'rejected', 'reserved');
     await insertReservationLines(tx, orderId, lines);
     await publish(ProductsEvents.stockReserved, { orderId, lines });
@@ -36,7 +35,7 @@ export const reserveStockOnOrderPlaced = on(OrdersEvents.orderPlaced, 'reserve-s
     return;
   }
 
-  // Read after the savepoint rolled back: what is available now, without this order's holds.
+  // Nothing was held: what is available now, to say why.
   const available = await availableUnits(tx, lines.map((line) => line.productId));
   const reason = rejectionReason(lines.map((line) => ({ known: available.has(line.productId) })));
   await publish(ProductsEvents.stockRejected, {
@@ -46,23 +45,3 @@ export const reserveStockOnOrderPlaced = on(OrdersEvents.orderPlaced, 'reserve-s
   });
   logger.info({ orderId, reason }, 'stock rejected for order');
 });
-
-class LineCannotBeHeld extends Error {}
-
-/**
- * Holds every line inside a savepoint: the first line that cannot be held rolls back the lines
- * held before it, so an order never keeps part of its stock.
- */
-async function reserveAll(tx: Tx, lines: readonly StockLine[]): Promise<boolean> {
-  try {
-    await tx.transaction(async (savepoint) => {
-      for (const line of lines) {
-        if (!(await reserveUnits(savepoint, line))) throw new LineCannotBeHeld();
-      }
-    });
-    return true;
-  } catch (error) {
-    if (error instanceof LineCannotBeHeld) return false;
-    throw error;
-  }
-}
