@@ -1,12 +1,15 @@
-// Operators' command line for dead letters: `list [--subscription <queue>]` and
-// `redrive [--subscription <queue>] [--id <dead letter id>]…`. It is only an HTTP client of the
-// admin endpoints (/admin/v1/dead-letters and …/redrive), so it obeys their auth, validation and
+// Operators' command line for the event bus: `list [--subscription <queue>]` and
+// `redrive [--subscription <queue>] [--id <dead letter id>]…` for dead letters, and
+// `rewind --subscription <name> (--to-position <n> | --to-time <ISO time>)` to make a subscription
+// read the event log again. It is only an HTTP client of the admin endpoints
+// (/admin/v1/dead-letters, …/redrive, /admin/v1/subscriptions/<name>/rewind), so it obeys their auth, validation and
 // limits by construction and never touches the database or pg-boss itself. Where: SHOP_URL
 // (default http://127.0.0.1:3000); who: ADMIN_TOKEN, an admin's access token. The answer is JSON on
 // stdout; anything else is one line on stderr (a problem+json answer as it came) and a non-zero exit.
 import { parseArgs } from 'node:util';
 
-const USAGE = 'usage: dead-letters list [--subscription <queue>] | redrive [--subscription <queue>] [--id <id>]...';
+const USAGE =
+  'usage: dead-letters list [--subscription <queue>] | redrive [--subscription <queue>] [--id <id>]... | rewind --subscription <name> (--to-position <n> | --to-time <ISO time>)';
 /** An admin endpoint that has not answered in this long is reported rather than waited for. */
 const TIMEOUT_MS = 30_000;
 const EXIT_FAILED = 1;
@@ -31,14 +34,23 @@ function callFor(args: string[]): Call {
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { subscription: { type: 'string' }, id: { type: 'string', multiple: true } },
+      options: { subscription: { type: 'string' }, id: { type: 'string', multiple: true }, 'to-position': { type: 'string' }, 'to-time': { type: 'string' } },
     });
   } catch (error) {
     throw new CliError(`${(error as Error).message} (${USAGE})`, EXIT_USAGE);
   }
   const [command, ...extra] = parsed.positionals;
-  const { subscription, id: ids } = parsed.values;
+  const { subscription, id: ids, 'to-position': toPosition, 'to-time': toTime } = parsed.values;
   if (extra.length > 0) throw new CliError(`unexpected argument "${extra[0]}" (${USAGE})`, EXIT_USAGE);
+  if (command === 'rewind') {
+    if (subscription === undefined || (toPosition === undefined) === (toTime === undefined) || ids) {
+      throw new CliError(`rewind takes --subscription and one of --to-position, --to-time (${USAGE})`, EXIT_USAGE);
+    }
+    // A position that is not a number is sent as it is: the server answers it with a 400 naming the field.
+    const body = toPosition !== undefined ? { position: /^\d+$/.test(toPosition) ? Number(toPosition) : toPosition } : { time: toTime };
+    return { method: 'POST', path: `/admin/v1/subscriptions/${encodeURIComponent(subscription)}/rewind`, body };
+  }
+  if (toPosition !== undefined || toTime !== undefined) throw new CliError(`--to-position and --to-time are for rewind only (${USAGE})`, EXIT_USAGE);
   if (command === 'list') {
     if (ids) throw new CliError(`--id is for redrive only (${USAGE})`, EXIT_USAGE);
     const query = subscription === undefined ? '' : `?${new URLSearchParams({ subscription })}`;

@@ -2,7 +2,7 @@
 // them and, once the handler is fixed, redrive them: back to the park queue, where the inbox still
 // guarantees one effect.
 import type { EventEnvelope } from './event-envelope.js';
-import { deadLetterQueue, type EventBus } from './event-bus.js';
+import { deadLetterQueue, UnknownSubscriptionError, type EventBus } from './event-bus.js';
 
 export interface DeadLetter {
   id: string;
@@ -48,8 +48,4 @@ function selectQueues(bus: EventBus, subscription?: string): string[] {
   return [subscription];
 }
 
-export class UnknownSubscriptionError extends Error {
-  constructor(subscription: string) {
-    super(`no subscription named "${subscription}" is hosted by this process`);
-  }
-}
+export { UnknownSubscriptionError };

@@ -42,7 +42,18 @@ import { primeHandledOutcomes, recordPublished } from '../observability/shop-met
 import { deliverNextBatch } from './batch-delivery.js';
 import { assertFits, EventSchemaError, readAs, type EventData, type EventDefinition } from './event-definition.js';
 import { createEnvelope, type EventEnvelope, type PublishOptions } from './event-envelope.js';
-import { appendEvents, deploySubscriptions, postgresEventSource, pruneEventLog, type EventSource, type StartFrom } from './event-log.js';
+import {
+  appendEvents,
+  deploySubscriptions,
+  postgresEventSource,
+  pruneEventLog,
+  rewindToPosition,
+  rewindToTime,
+  subscriptionsWithEvents,
+  type Checkpoint,
+  type EventSource,
+  type StartFrom,
+} from './event-log.js';
 import { inProducerSpan } from './event-spans.js';
 import { deliverJobs, type JobTarget } from './job-delivery.js';
 import { matchingEventTypes } from './match-event-types.js';
@@ -50,6 +61,13 @@ import { deadLetterQueue, ensureParkQueue } from './parked-events.js';
 import { SubscriptionReader } from './subscription-reader.js';
 
 export { deadLetterQueue } from './parked-events.js';
+
+/** A subscription name no module (hosted here or declared) has. */
+export class UnknownSubscriptionError extends Error {
+  constructor(subscription: string) {
+    super(`no subscription named "${subscription}" is known to this process`);
+  }
+}
 
 const { EventEmitter2 } = ee2;
 
@@ -155,8 +173,10 @@ export class EventBus {
   readonly #declaredTimers = new Set<string>();
   readonly #wakeups = new EventEmitter2({ wildcard: true, delimiter: '.' });
   readonly #readers: SubscriptionReader[] = [];
+  readonly #readerOf = new Map<string, SubscriptionReader>();
   #unlisten: (() => Promise<void>) | undefined;
   #pruner: NodeJS.Timeout | undefined;
+  #poller: NodeJS.Timeout | undefined;
   #started = false;
 
   constructor(deps: EventBusDeps) {
@@ -231,7 +251,7 @@ export class EventBus {
       [...known].map(([name, { pattern, from }]) => ({ name, types: this.matchingTypes(pattern), from: from ?? 'now' })),
     );
     for (const queue of this.#declaredTimers) {
-      if (!this.#timers.has(queue)) await ensureParkQueue(boss, queue, config);
+      if (!this.#timers.has(queue)) await ensureParkQueue(boss, queue, config, config.retryLimit);
     }
     for (const [queue, subscription] of this.#subscriptions) {
       await ensureParkQueue(boss, queue, config);
@@ -239,13 +259,14 @@ export class EventBus {
       await this.#work({ queue, module: subscription.module, schema: subscription.schema, firstAttempt: 2 }, (event) => this.#asRead(subscription, event), subscription.handler);
     }
     for (const [queue, timer] of this.#timers) {
-      await ensureParkQueue(boss, queue, config);
+      await ensureParkQueue(boss, queue, config, config.retryLimit);
       await this.#work({ queue, module: timer.module, schema: timer.schema, firstAttempt: 1 }, (event) => event, timer.handler);
     }
     if (this.#deps.listen && this.#subscriptions.size > 0) {
       this.#unlisten = await this.#deps.listen(EVENTS_CHANNEL, (payload) => this.#heard(payload));
     }
     for (const [queue, subscription] of this.#subscriptions) this.#read(queue, subscription);
+    this.#startPolling();
     this.#startPruning();
     this.#started = true;
   }
@@ -255,7 +276,6 @@ export class EventBus {
     const db = this.#deps.databaseOf(subscription.module);
     const target = { queue, module: subscription.module, types: this.matchingTypes(subscription.pattern) };
     const reader = new SubscriptionReader({
-      pollingIntervalMs: config.pollingIntervalSeconds * 1000,
       logger: logger.child({ subscription: queue }),
       readBatch: () =>
         deliverNextBatch(target, {
@@ -271,7 +291,8 @@ export class EventBus {
     });
     this.#wakeups.on(subscription.pattern, () => reader.wake());
     this.#readers.push(reader);
-    reader.start();
+    this.#readerOf.set(queue, reader);
+    reader.wake();
   }
 
   // Parked events and timers, as pg-boss hands them out. Retries and timers due later send no
@@ -297,6 +318,20 @@ export class EventBus {
     for (const type of types) this.#wakeups.emit(type);
   }
 
+  // The safety net: one statement a polling interval asks which hosted subscriptions have events
+  // waiting (a notification lost, a rewind, a batch a dead process left), and wakes those.
+  #startPolling(): void {
+    if (this.#readerOf.size === 0) return;
+    const names = [...this.#readerOf.keys()];
+    this.#poller = setInterval(() => {
+      subscriptionsWithEvents(this.#deps.db, names).then(
+        (waiting) => waiting.forEach((name) => this.#readerOf.get(name)?.wake()),
+        (error: unknown) => this.#deps.logger.debug({ err: error }, 'polling the event log failed; the next poll tries again'),
+      );
+    }, this.#deps.config.pollingIntervalSeconds * 1000);
+    this.#poller.unref();
+  }
+
   #startPruning(): void {
     const { retentionDays } = this.#deps.config;
     if (retentionDays === 0 || this.#subscriptions.size === 0) return;
@@ -309,10 +344,24 @@ export class EventBus {
     void prune();
   }
 
+  /**
+   * Moves a subscription's checkpoint back (or forward) so that it next reads from the event at a
+   * log position, or from the first event that occurred at or after a time: its handler gets those
+   * events again. Null when the position names no event. Throws for a subscription nobody declared.
+   */
+  async rewind(subscription: string, to: { position: number } | { time: Date }): Promise<Checkpoint | null> {
+    if (!this.subscriptionTypes.some(({ name }) => name === subscription)) throw new UnknownSubscriptionError(subscription);
+    const moved = 'position' in to ? await rewindToPosition(this.#deps.db, subscription, to.position) : await rewindToTime(this.#deps.db, subscription, to.time);
+    if (moved) this.#deps.logger.warn({ subscription, ...to, checkpoint: moved }, 'subscription rewound; it reads those events again');
+    this.#readerOf.get(subscription)?.wake();
+    return moved;
+  }
+
   /** Stops reading and taking jobs, and lets running handlers finish within the timeout. */
   async stop(timeoutMs: number): Promise<void> {
     this.#wakeups.removeAllListeners();
     clearInterval(this.#pruner);
+    clearInterval(this.#poller);
     await Promise.all([
       Promise.race([Promise.all(this.#readers.map((reader) => reader.stop())), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]),
       this.#unlisten?.().catch(() => {}),

@@ -75,6 +75,20 @@ function typeList(types: readonly string[]): SQL {
   return sql.raw(`array[${types.map((type) => `'${type.replaceAll("'", "''")}'`).join(',')}]::text[]`);
 }
 
+/** Which of these subscriptions have events of their types waiting after their checkpoint (one statement for all). */
+export async function subscriptionsWithEvents(db: Db, names: readonly string[]): Promise<string[]> {
+  if (names.length === 0) return [];
+  const rows = await db.execute<{ name: string }>(sql`
+    select checkpoint.name from ${subscriptionCheckpoints} checkpoint
+     where checkpoint.name in ${names}
+       and exists (
+         select 1 from ${eventLog} log
+          where log.type = any(checkpoint.types)
+            and (log.transaction_id, log.position) > (checkpoint.transaction_id, checkpoint.position)
+            and log.transaction_id < ${FINISHED})`);
+  return [...rows].map((row) => row.name);
+}
+
 /**
  * Gives each subscription a checkpoint the first time it is deployed: `now` starts after every
  * finished transaction (events of one still in flight are delivered), `beginning` before the

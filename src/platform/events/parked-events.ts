@@ -28,11 +28,14 @@ export function parkedRetryLimit(config: EventsConfig): number {
   return Math.max(0, config.retryLimit - 1);
 }
 
-/** The park queue of a subscription (or a timer's queue) and its dead-letter queue. */
-export async function ensureParkQueue(boss: PgBoss, queue: string, config: EventsConfig): Promise<void> {
+/**
+ * The park queue of a subscription (or a timer's queue) and its dead-letter queue. A timer's first
+ * run is a job of its queue, not a batch's attempt, so it passes EVENTS_RETRY_LIMIT as its retries.
+ */
+export async function ensureParkQueue(boss: PgBoss, queue: string, config: EventsConfig, retryLimit = parkedRetryLimit(config)): Promise<void> {
   await boss.createQueue(deadLetterQueue(queue), { retentionSeconds: DEAD_LETTER_RETENTION_SECONDS });
   const options: Omit<Queue, 'name'> = {
-    retryLimit: parkedRetryLimit(config),
+    retryLimit,
     retryDelay: config.retryDelaySeconds,
     retryBackoff: true, // exponential, with pg-boss's jitter
     retryDelayMax: config.retryDelayMaxSeconds,
