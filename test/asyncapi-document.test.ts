@@ -26,6 +26,8 @@ describe('GET /docs/asyncapi.json', () => {
       action: 'receive',
       'x-module': 'products',
       'x-queue': 'products.reserve-stock',
+      'x-start': 'now',
+      description: expect.stringContaining('event log'),
     });
   });
 

@@ -1,7 +1,8 @@
 // The AsyncAPI 3 document of the events (/docs/asyncapi.json), built from the definitions of every
 // module, hosted here or not, so every process serves the same one whatever its topology, as every
-// process keeps every queue. An event type is a channel with a message per version; its publisher
-// sends the newest version; each subscription receives, on its queue, the versions it reads.
+// process keeps every subscription's checkpoint. An event type is a channel with a message per
+// version; its publisher sends the newest version; each subscription receives the versions it reads,
+// from the event log, starting where its `from` says the first time it is deployed.
 import { subscriptionQueue } from '../events/event-bus.js';
 import { versionsOf, type EventDefinition } from '../events/event-definition.js';
 import { matchingEventTypes } from '../events/match-event-types.js';
@@ -21,10 +22,13 @@ export interface AsyncApiOperation {
   channel: Ref;
   messages: Ref[];
   summary: string;
+  description?: string;
   /** The module that publishes or subscribes. */
   'x-module': string;
-  /** Where a subscription's events wait for its handler: `<module>.<subscription>`. */
+  /** The subscription: its checkpoint's name, and the queue its parked events wait in: `<module>.<subscription>`. */
   'x-queue'?: string;
+  /** Where the subscription started reading the event log when first deployed. */
+  'x-start'?: 'now' | 'beginning';
 }
 
 export interface AsyncApiDocument {
@@ -97,9 +101,16 @@ function addReceive(document: AsyncApiDocument, module: string, subscription: Mo
     action: 'receive',
     channel: channelRef(newest.type),
     messages: versions.map(messageRef),
-    summary: `${module} reads ${newest.type} ${versions.map((version) => `v${version.version}`).join(', ')} from queue ${queue}`,
+    summary: `${module} reads ${newest.type} ${versions.map((version) => `v${version.version}`).join(', ')} as subscription ${queue}`,
+    description:
+      `Read from the event log after the subscription's checkpoint, in log order, at least once and applied once. ` +
+      (subscription.from === 'beginning'
+        ? 'First deployed from the beginning: it receives every event the log still holds (EVENTS_RETENTION_DAYS).'
+        : 'First deployed from now: it receives the events committed after it was deployed.') +
+      ' An operator can rewind it to a log position or a time (POST /admin/v1/subscriptions/{subscription}/rewind); a failing event is parked for retries and then dead-lettered.',
     'x-module': module,
     'x-queue': queue,
+    'x-start': subscription.from ?? 'now',
   };
 }
 
