@@ -1,9 +1,9 @@
 // `npm run bench:backlog`: where the order sagas' backlog sits, second by second, while orders are
 // placed under load and after. It builds the app, starts a PostgreSQL of its own, places orders
 // for BACKLOG_SECONDS (default 5) with autocannon (50 connections, abuse limits off), and prints
-// every second the events waiting in each subscription's queue and the orders by status, until
-// none is pending. The queue that grows while the load lasts is the one that bounds the settle row
-// of `npm run bench`.
+// every second the events waiting for each subscription (in the event log after its checkpoint,
+// plus parked ones) and the orders by status, until none is pending. The subscription whose backlog
+// grows while the load lasts is the one that bounds the settle row of `npm run bench`.
 import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -29,8 +29,14 @@ const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1).padSt
 
 async function sample(): Promise<void> {
   const queues = await sql`
-    select name, count(*)::int as waiting from pgboss.job
-    where state in ('created', 'retry', 'active') and name not like '%.dead-letter' group by name order by name`;
+    select checkpoint.name, count(log.position)::int + (
+             select count(*)::int from pgboss.job where name = checkpoint.name and state in ('created', 'retry', 'active')) as waiting
+      from events.subscriptions checkpoint
+      left join events.log log on log.type = any(checkpoint.types)
+       and (log.transaction_id, log.position) > (checkpoint.transaction_id, checkpoint.position)
+     group by checkpoint.name
+    having count(log.position) > 0 or exists (select 1 from pgboss.job where name = checkpoint.name and state in ('created', 'retry', 'active'))
+     order by checkpoint.name`;
   const orders = await sql`select status, count(*)::int as count from orders.orders group by status order by status`;
   const waiting = queues.map((queue) => `${queue.name} ${queue.waiting}`).join(', ') || 'no events waiting';
   console.log(`${elapsed()}  ${waiting} | orders: ${orders.map((row) => `${row.status} ${row.count}`).join(', ')}`);
