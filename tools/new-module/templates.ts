@@ -112,7 +112,7 @@ export const items = ${n.camel}Schema.table(
   (table) => [index('items_owner_idx').on(table.ownerId)],
 );
 
-/** The events this module's subscriptions have applied: each is applied once. */
+/** Parked events this module's subscriptions have applied on a retry: each is applied once. */
 export const inbox = inboxTable(${n.camel}Schema);
 `;
 
@@ -139,10 +139,11 @@ export async function acknowledge(runner: Runner, id: string, at: Date): Promise
 }
 `;
 
-const handler = (n: ModuleNames) => `// Work done after an item's creation is committed: here, acknowledging it. A subscription is
-// delivered at least once; its transaction records the event in the module's inbox, so the effect
+const handler = (n: ModuleNames) => `// Work done after an item's creation is committed: here, acknowledging it. A subscription reads
+// the event log from its checkpoint, which moves in the handler's transaction, so the effect
 // happens once. Another module subscribes the same way, naming this module's definition:
-// on(${n.pascal}Events.itemCreated, '<what it does>', handler).
+// on(${n.pascal}Events.itemCreated, '<what it does>', handler); deployed later, it may read the
+// events published before it with { ...on(…), from: 'beginning' }.
 import { on } from '../../../platform/modules/module-definition.js';
 import { ${n.pascal}Events } from '../api.js';
 import { acknowledge } from '../db/items.repository.js';
