@@ -3,6 +3,8 @@
 // exactly, and no order was charged twice, although every payment was sent again with the same
 // Idempotency-Key after its first connection was dropped, and some were cut off by the kill itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Child } from '../support/child-process.js';
+import { appliedCount } from '../support/deliveries.js';
 import { rawRequest, type RawAnswer } from '../support/raw-http.js';
 import { createTestDatabase, query } from '../support/test-database.js';
 import { startMonolith, type Topology } from '../support/topology.js';
@@ -53,6 +55,66 @@ async function inBatches<T>(count: number, size: number, work: (index: number) =
   return results;
 }
 
+// The subscriptions whose once-ness the test checks, by name (`<module>.<subscription>`; each
+// module's inbox is in the schema named as the module).
+const WATCHED = ['products.reserve-stock', 'payments.order-placed', 'orders.stock-reserved', 'orders.stock-rejected', 'orders.payment-succeeded'];
+
+interface Delivery {
+  /** Events of its types in the log. */
+  logged: number;
+  /** Of those, still after its checkpoint. */
+  unread: number;
+  /** Parked: a job in its park queue (the event id is the job id), whatever became of it. */
+  parked: number;
+  /** Parked and not completed: waiting for a retry, or failed. */
+  retrying: number;
+  deadLetters: number;
+  /** Rows in its module's inbox: the parked events applied through it. */
+  inbox: number;
+  /** Inbox rows of events that were never parked: a second application. */
+  inboxUnparked: number;
+  /** Parked events completed without an inbox row: never applied. */
+  parkedUnclaimed: number;
+  /** What test/support/deliveries.ts counts as applied. */
+  applied: number;
+}
+
+async function deliveryOf(url: string, subscription: string): Promise<Delivery> {
+  const schema = subscription.split('.')[0]!;
+  const [row] = await query<Omit<Delivery, 'applied'>>(
+    url,
+    `with checkpoint as (select * from events.subscriptions where name = $1),
+          logged as (
+            select log.id, (log.transaction_id, log.position) <= (checkpoint.transaction_id, checkpoint.position) as passed
+              from events.log log, checkpoint where log.type = any(checkpoint.types)),
+          parked as (select id, state from pgboss.job where name = $1),
+          inbox as (select event_id from ${schema}.inbox where subscription = $1)
+     select (select count(*) from logged)::int as logged,
+            (select count(*) from logged where not passed)::int as unread,
+            (select count(*) from parked)::int as parked,
+            (select count(*) from parked where state <> 'completed')::int as retrying,
+            (select count(*) from pgboss.job where name = $1 || '.dead-letter')::int as "deadLetters",
+            (select count(*) from inbox)::int as inbox,
+            (select count(*) from inbox where event_id not in (select id from parked))::int as "inboxUnparked",
+            (select count(*) from parked where state = 'completed' and id not in (select event_id from inbox))::int as "parkedUnclaimed"`,
+    [subscription],
+  );
+  return { ...row!, applied: await appliedCount(url, subscription) };
+}
+
+/** Subscriptions with events after their checkpoint or parked events not yet applied, by name. */
+async function everySubscriptionCaughtUp(url: string): Promise<Array<{ name: string; unread: number; open: number }>> {
+  return query<{ name: string; unread: number; open: number }>(
+    url,
+    `select checkpoint.name,
+            (select count(*) from events.log log where log.type = any(checkpoint.types)
+                and (log.transaction_id, log.position) > (checkpoint.transaction_id, checkpoint.position))::int as unread,
+            (select count(*) from pgboss.job job where job.name in (checkpoint.name, checkpoint.name || '.dead-letter') and job.state <> 'completed')::int as open
+       from events.subscriptions checkpoint
+      order by checkpoint.name`,
+  ).then((rows) => rows.filter((row) => row.unread > 0 || row.open > 0));
+}
+
 describe('kill -9 under a load of orders and payments', () => {
   let topology: Topology;
   let client: ShopClient;
@@ -82,6 +144,7 @@ describe('kill -9 under a load of orders and payments', () => {
     let unansweredAtKill = new Set<string>();
     let requestsOpenAtKill = 0;
     let restarting: Promise<void> | undefined;
+    let killedChild: Child | undefined;
 
     // The first attempt's connection is dropped once it is sent: the client cannot know whether it
     // was charged, so it sends the same request again, with the same key, until the answer will not
@@ -129,7 +192,8 @@ describe('kill -9 under a load of orders and payments', () => {
         acknowledgedAtKill = acknowledged.length;
         unansweredAtKill = new Set(unanswered);
         requestsOpenAtKill = requestsOpen;
-        topology.processes.monolith!.child.kill('SIGKILL');
+        killedChild = topology.processes.monolith!.child;
+        killedChild.kill('SIGKILL');
         restarting = topology.processes.monolith!.child.exited
           .then(() => topology.restart('monolith'))
           .then(() => {
@@ -164,44 +228,46 @@ describe('kill -9 under a load of orders and payments', () => {
       );
     await waitFor(async () => (await imbalance()).length === 0, { timeoutMs: 30_000, intervalMs: 200, what: `stock to balance (off: ${JSON.stringify(await imbalance())})` });
 
-    // Each subscription applied each order's event once: one inbox row per order, whoever restarted.
-    // A job whose worker was killed is handed to the new process when its heartbeat lapses.
-    const handledPerOrder = async (schema: string, subscription: string) =>
-      Number((await query<{ count: string }>(databaseUrl, `select count(*) from ${schema}.inbox where subscription like $1`, [`%${subscription}`]))[0]!.count);
+    // Each subscription applied each order's event once, whoever restarted. A batch the killed
+    // process was applying rolled back with its session and is read again by the new one; an event
+    // parked for a retry is applied through the module's inbox (a job whose worker was killed is
+    // handed over when its heartbeat lapses). So, per subscription: its checkpoint has passed every
+    // event of its types in the log, every parked one was applied once through the inbox and none
+    // is still retrying or dead-lettered, and no inbox row names an event that was not parked (which
+    // would be a second application of an event its batch applied).
     const orderCount = async () => Number((await query<{ count: string }>(databaseUrl, 'select count(*) from orders.orders'))[0]!.count);
     // Every payment that took money published payments.payment-succeeded once, in its own
     // transaction; orders applies each of them once (its subscription is `orders.payment-succeeded`).
     const chargedCount = async () => Number((await query<{ count: string }>(databaseUrl, `select count(*) from payments.payments where status <> 'failed'`))[0]!.count);
+    const applied = async (subscription: string) => (await deliveryOf(databaseUrl, subscription)).applied;
     const handledEverywhere = async () => {
       const count = await orderCount();
-      const stockAnswers = (await handledPerOrder('orders', 'stock-reserved')) + (await handledPerOrder('orders', 'stock-rejected'));
       // Money moved means the order is paid, once payments.payment-succeeded has been applied.
       const [charged] = await query<{ count: string }>(
         databaseUrl,
         `select count(*) from payments.payments p join orders.orders o on o.id = p.order_id where p.status = 'succeeded' and o.status <> 'paid'`,
       );
       return (
-        (await handledPerOrder('products', 'reserve-stock')) === count &&
-        (await handledPerOrder('payments', 'order-placed')) === count &&
-        stockAnswers === count &&
+        (await everySubscriptionCaughtUp(databaseUrl)).length === 0 &&
+        (await applied('products.reserve-stock')) === count &&
+        (await applied('payments.order-placed')) === count &&
+        (await applied('orders.stock-reserved')) + (await applied('orders.stock-rejected')) === count &&
         Number(charged!.count) === 0 &&
-        (await handledPerOrder('orders', 'payment-succeeded')) === (await chargedCount())
+        (await applied('orders.payment-succeeded')) === (await chargedCount())
       );
     };
     const handlingState = async () =>
       JSON.stringify({
         orders: await orderCount(),
-        reserveStock: await handledPerOrder('products', 'reserve-stock'),
-        paymentsOrderPlaced: await handledPerOrder('payments', 'order-placed'),
-        stockAnswers: (await handledPerOrder('orders', 'stock-reserved')) + (await handledPerOrder('orders', 'stock-rejected')),
         charged: await chargedCount(),
-        ordersPaymentSucceeded: await handledPerOrder('orders', 'payment-succeeded'),
+        deliveries: Object.fromEntries(await Promise.all(WATCHED.map(async (subscription) => [subscription, await deliveryOf(databaseUrl, subscription)]))),
+        behind: await everySubscriptionCaughtUp(databaseUrl),
         jobs: await query(databaseUrl, `select name, state, count(*)::int from pgboss.job where state <> 'completed' group by name, state`),
         chargedNotPaid: await query(
           databaseUrl,
           `select p.order_id, p.status, o.status as order_status, p.created_at, o.updated_at from payments.payments p join orders.orders o on o.id = p.order_id where p.status = 'succeeded' and o.status <> 'paid'`,
         ),
-        succeededEvents: await query(databaseUrl, `select name, state, count(*)::int from pgboss.job where data->>'type' = 'payments.payment-succeeded' group by name, state`),
+        succeededEvents: await query(databaseUrl, `select count(*)::int from events.log where type = 'payments.payment-succeeded'`),
       });
     await waitFor(handledEverywhere, { timeoutMs: 60_000, intervalMs: 200, what: 'every order event handled by every subscription' }).catch(async (error: Error) => {
       throw new Error(`${error.message}: ${await handlingState()}`);
@@ -227,13 +293,28 @@ describe('kill -9 under a load of orders and payments', () => {
     const succeeded = payments.filter(({ answer }) => answer.status === 201);
     const paidBeforeKill = succeeded.filter((payment) => payment.beforeKill).length;
     const paidOfInFlight = succeeded.filter((payment) => unansweredAtKill.has(payment.orderId)).length;
+    // Events whose handler failed in their batch and were parked for a retry (each then applied
+    // through the inbox), and why, from both processes' logs.
+    const parked = Object.fromEntries(await Promise.all(WATCHED.map(async (subscription) => [subscription, (await deliveryOf(databaseUrl, subscription)).parked])));
+    const parkReasons = [killedChild?.output() ?? '', topology.processes.monolith!.child.output()]
+      .flatMap((output) => output.split('\n'))
+      .filter((line) => line.includes('the event is parked'))
+      .map((line) => {
+        try {
+          const entry = JSON.parse(line) as { queue?: string; err?: { message?: string } };
+          return `${entry.queue}: ${entry.err?.message}`;
+        } catch {
+          return line;
+        }
+      });
     console.info(
       `crash: ${ORDERS} orders sent, ${acknowledged.length} acknowledged (${orders.length} stored), killed after ${acknowledgedAtKill} acknowledgements; ` +
         `unanswered ${placements.filter((outcome) => typeof outcome === 'string').length}; restart took ${restartedAt - killedAt} ms; ` +
         `${payments.length} payments (first attempt dropped), ${payments.length - succeeded.length} refused, ${succeeded.length} succeeded: ${paidBeforeKill} before the kill, ` +
         `${unansweredAtKill.size} in flight at the kill (${requestsOpenAtKill} requests unanswered; ${paidOfInFlight} of them paid), ${succeeded.length - paidBeforeKill} after; ` +
         `settled ${settledAt - restartedAt} ms and every event handled ${drainedAt - restartedAt} ms after the restart; ` +
-        `statuses ${JSON.stringify(statusCounts)}; lost ${lost.length}, double charges ${doubleCharged.length}`,
+        `statuses ${JSON.stringify(statusCounts)}; lost ${lost.length}, double charges ${doubleCharged.length}; ` +
+        `parked ${JSON.stringify(parked)}${parkReasons.length > 0 ? ` because ${JSON.stringify(parkReasons)}` : ''}`,
     );
 
     expect(killedAt).toBeGreaterThan(0);
@@ -246,11 +327,33 @@ describe('kill -9 under a load of orders and payments', () => {
     // Whoever was told 201 was charged, and nobody else: a payment made by a dropped or killed
     // attempt was answered to the retry with the same key.
     expect(chargedOrders.sort()).toEqual(succeeded.map((payment) => payment.orderId).sort());
-    expect(await handledPerOrder('orders', 'payment-succeeded')).toBe(chargedOrders.length);
-    expect(await handledPerOrder('products', 'reserve-stock')).toBe(orders.length);
-    expect(await handledPerOrder('payments', 'order-placed')).toBe(orders.length);
-    const stockAnswers = (await handledPerOrder('orders', 'stock-reserved')) + (await handledPerOrder('orders', 'stock-rejected'));
-    expect(stockAnswers).toBe(orders.length);
+    // Once, per subscription: everything its checkpoint passed, applied in a batch or (parked)
+    // through the inbox, never both, never left retrying or dead-lettered.
+    for (const subscription of WATCHED) {
+      const delivery = await deliveryOf(databaseUrl, subscription);
+      expect(delivery, subscription).toMatchObject({ unread: 0, retrying: 0, deadLetters: 0, inboxUnparked: 0, parkedUnclaimed: 0 });
+      expect(delivery.inbox, subscription).toBe(delivery.parked);
+      expect(delivery.applied, subscription).toBe(delivery.logged);
+    }
+    expect(await everySubscriptionCaughtUp(databaseUrl)).toEqual([]);
+    expect(await applied('orders.payment-succeeded')).toBe(chargedOrders.length);
+    expect(await applied('products.reserve-stock')).toBe(orders.length);
+    expect(await applied('payments.order-placed')).toBe(orders.length);
+    expect((await applied('orders.stock-reserved')) + (await applied('orders.stock-rejected'))).toBe(orders.length);
+    // And the log holds each order's events once: its placing (nothing acknowledged was lost, no
+    // order was published twice), one answer about its stock (reserve-stock applied its order-placed
+    // once), and one payment-succeeded per charge.
+    const perOrder = async (types: string[]) =>
+      (
+        await query<{ events: number; orders: number }>(
+          databaseUrl,
+          `select count(*)::int as events, count(distinct envelope->'data'->>'orderId')::int as orders from events.log where type = any($1)`,
+          [types],
+        )
+      )[0]!;
+    expect(await perOrder(['orders.order-placed'])).toEqual({ events: orders.length, orders: orders.length });
+    expect(await perOrder(['products.stock-reserved', 'products.stock-rejected'])).toEqual({ events: orders.length, orders: orders.length });
+    expect(await perOrder(['payments.payment-succeeded'])).toEqual({ events: chargedOrders.length, orders: chargedOrders.length });
     const [failed] = await query<{ count: string }>(databaseUrl, `select count(*) from pgboss.job where state = 'failed'`);
     expect(Number(failed!.count)).toBe(0);
   }, 240_000);

@@ -47,3 +47,35 @@ export function appliedCount(url: string, subscription: string): Promise<number>
     return row!.count;
   });
 }
+
+/**
+ * The jobs the event ever became for `subscription`, oldest first: in its park queue (parked after
+ * its attempt in a batch failed, or as a misfit) and in its dead-letter queue. None means the
+ * subscription applied it in its batch, at the first attempt: no retry.
+ */
+export function parkedJobs(url: string, subscription: string, eventId: string): Promise<Array<{ name: string; state: string }>> {
+  return withSql(url, async (sql) => {
+    const rows = await sql<Array<{ name: string; state: string }>>`
+      select name, state::text as state from pgboss.job
+       where name in (${subscription}, ${`${subscription}.dead-letter`}) and data->>'id' = ${eventId}
+       order by created_on`;
+    return [...rows];
+  });
+}
+
+/**
+ * Events in the log that a subscription reading their type has not dealt with yet (its checkpoint
+ * is before them), over every subscription, or only those named. Events of a transaction still in
+ * flight are not in the log for anyone yet.
+ */
+export function eventsWaiting(url: string, subscriptions?: readonly string[]): Promise<number> {
+  return withSql(url, async (sql) => {
+    const [row] = await sql<Array<{ count: number }>>`
+      select count(*)::int as count
+        from events.subscriptions checkpoint
+        join events.log log on log.type = any(checkpoint.types)
+         and (log.transaction_id, log.position) > (checkpoint.transaction_id, checkpoint.position)
+       where ${subscriptions ? sql`checkpoint.name = any(${sql.array([...subscriptions])}::text[])` : sql`true`}`;
+    return row!.count;
+  });
+}

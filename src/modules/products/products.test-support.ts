@@ -47,16 +47,21 @@ export async function createProduct(app: TestApp, admin: Auth, overrides: Record
   return response.json();
 }
 
-/** Publishes orders.order-placed with the contract's data for these lines; returns its data. */
-export async function placeOrder(upstream: Upstream, lines: StockLine[], orderId: string = randomUUID()) {
+/** orders.order-placed's data, as the contract has it, for these lines. */
+export function orderPlacedData(lines: StockLine[], orderId: string = randomUUID()) {
   const items = lines.map((line) => ({ ...line, unitPriceCents: 1000 }));
-  const data = {
+  return {
     orderId,
     customerId: randomUUID(),
     items,
     totalCents: items.reduce((sum, item) => sum + item.quantity * item.unitPriceCents, 0),
     currency: 'USD',
   };
+}
+
+/** Publishes orders.order-placed with the contract's data for these lines; returns its data. */
+export async function placeOrder(upstream: Upstream, lines: StockLine[], orderId: string = randomUUID()) {
+  const data = orderPlacedData(lines, orderId);
   await upstream.publish(OrdersEvents.orderPlaced, data);
   return data;
 }

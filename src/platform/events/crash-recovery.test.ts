@@ -1,6 +1,9 @@
+// A subscriber process killed in the middle of a batch: its session ends, so its batch rolls back
+// and the subscription's checkpoint row is unlocked; another process applies the batch again.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runTypeScript, type Child } from '../../../test/support/child-process.js';
+import { dealtWith } from '../../../test/support/deliveries.js';
 import { createFixtureSchema, FIXTURE_EVENTS, startTestBus, type TestBus } from '../../../test/support/test-bus.js';
 import { createTestDatabase, query } from '../../../test/support/test-database.js';
 import { waitFor } from '../../../test/support/wait-for.js';
@@ -44,11 +47,15 @@ describe('crash recovery', () => {
     ]);
     buses.push(restarted);
     const effects = () => query(url, 'select 1 from fixture.effects where event_id = $1', [eventId]);
-    // pg-boss's default would be a 60 s maintenance pass; heartbeats bring it to seconds.
+    // The restarted process reads the subscription at start; the dead session's lock is gone with it.
     await waitFor(async () => (await effects()).length > 0, { timeoutMs: 30_000, intervalMs: 100, what: 'the event to be handled again' });
     const recoveredInMs = Date.now() - killedAt;
 
     expect(await effects()).toHaveLength(1);
+    expect(await dealtWith(url, 'fixture.crash-recovery', eventId!)).toBe(true);
+    // Read again from the log in a batch: never parked, so no job and no inbox row for it.
+    expect(await restarted.bus.boss.findJobs('fixture.crash-recovery')).toEqual([]);
+    expect(await query(url, `select 1 from fixture.inbox where event_id = $1`, [eventId])).toEqual([]);
     expect(recoveredInMs).toBeLessThan(30_000);
     console.info(`crash recovery: handled ${recoveredInMs} ms after SIGKILL`);
   });

@@ -1,5 +1,6 @@
 // Each delivery outcome the bus counts, with a real bus (real Postgres, real pg-boss): an event
-// applied, a failed attempt that is retried, one that is dead-lettered, and a redelivered duplicate.
+// applied, a failed attempt (its batch's) after which it is parked and retried, one that is
+// dead-lettered, and a parked event redelivered as a duplicate.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createFixtureSchema, FIXTURE_EVENTS, startTestBus, type TestBus } from '../../../test/support/test-bus.js';
 import { createTestDatabase } from '../../../test/support/test-database.js';
@@ -35,8 +36,9 @@ describe('delivery metrics', () => {
     await waitFor(async () => (await handled('fixture.counted-flaky', 'completed')) === 1, { timeoutMs: 30_000, what: 'the retried event applied' });
     expect(await handled('fixture.counted-flaky', 'failed')).toBe(1);
 
-    // The same envelope again, in a new job: what a redelivery after a lost acknowledgement is.
+    // The parked event's envelope again, in a new job: what a redelivery after a lost acknowledgement is.
     const [job] = await testBus.bus.boss.findJobs('fixture.counted-flaky');
+    expect(job).toMatchObject({ state: 'completed', data: { type: 'fixture.thing-happened' } });
     await testBus.bus.boss.send('fixture.counted-flaky', job!.data as object);
     await waitFor(async () => (await handled('fixture.counted-flaky', 'duplicate')) === 1, { what: 'the duplicate' });
     expect(calls).toBe(2);
@@ -48,6 +50,7 @@ describe('delivery metrics', () => {
     };
     testBus = await startTestBus(url, [{ name: 'counted-broken', pattern: 'fixture.thing-happened', handler: broken }], { retryLimit: 1 });
     await testBus.bus.transaction('fixture', (_tx, publish) => publish(FIXTURE_EVENTS.thingHappened, { answer: 2 }));
+    // Its batch's attempt fails (failed), then its one run parked (EVENTS_RETRY_LIMIT 1) is the last (dead_lettered).
     await waitFor(async () => (await handled('fixture.counted-broken', 'dead_lettered')) === 1, { timeoutMs: 30_000, what: 'the dead letter' });
     expect(await handled('fixture.counted-broken', 'failed')).toBe(1);
     expect(await handled('fixture.counted-broken', 'completed')).toBe(0);

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, query } from '../../../test/support/test-database.js';
 import { createFixtureSchema, FIXTURE_EVENTS, startTestBus, type TestBus } from '../../../test/support/test-bus.js';
+import { dealtWith } from '../../../test/support/deliveries.js';
 import { waitFor } from '../../../test/support/wait-for.js';
 import { listDeadLetters, redriveDeadLetters } from './dead-letters.js';
 import type { EventHandler } from './event-bus.js';
@@ -21,14 +22,13 @@ describe('event bus', () => {
     return testBus;
   };
   const effects = (eventId: string) => query<{ event_type: string }>(url, 'select event_type from fixture.effects where event_id = $1', [eventId]);
-  const publishOne = async ({ bus }: TestBus, event: EventDefinition = FIXTURE_EVENTS.thingHappened, source = 'fixture') =>
-    bus.transaction(source, async (_tx, publish) => {
-      await publish(event, { answer: 42 });
-    });
-  const lastEventId = async (type = 'fixture.thing-happened') => {
-    const rows = await query<{ id: string }>(url, `select data->>'id' as id from pgboss.job where data->>'type' = $1 order by created_on desc limit 1`, [type]);
-    return rows[0]!.id;
-  };
+  const inbox = (subscription: string, eventId: string) => query(url, 'select 1 from fixture.inbox where subscription = $1 and event_id = $2', [subscription, eventId]);
+  const logged = (eventId: string) => query(url, 'select 1 from events.log where id = $1', [eventId]);
+  /** Publishes one event in a transaction of its own; resolves to its id. */
+  const publishOne = ({ bus }: TestBus, event: EventDefinition = FIXTURE_EVENTS.thingHappened, source = 'fixture') =>
+    bus.transaction(source, (_tx, publish) => publish(event, { answer: 42 }));
+  const isDealtWith = (subscription: string, eventId: string) =>
+    waitFor(() => dealtWith(url, subscription, eventId), { timeoutMs: 30_000, what: `${subscription} to deal with ${eventId}` });
 
   beforeAll(async () => {
     url = await createTestDatabase();
@@ -43,24 +43,31 @@ describe('event bus', () => {
     const handled: string[] = [];
     const testBus = await start(url, [{ name: 'rollback-watcher', pattern: 'fixture.thing-happened', handler: async (event) => void handled.push(event.id) }]);
 
+    let rolledBack = '';
     await expect(
       testBus.bus.transaction('fixture', async (_tx, publish) => {
-        await publish(FIXTURE_EVENTS.thingHappened, { answer: 1 });
+        rolledBack = await publish(FIXTURE_EVENTS.thingHappened, { answer: 1 });
         throw new Error('business rule failed');
       }),
     ).rejects.toThrow('business rule failed');
+    expect(await logged(rolledBack)).toEqual([]);
 
-    expect(await testBus.bus.boss.findJobs('fixture.rollback-watcher')).toHaveLength(0);
-    expect(handled).toEqual([]);
+    // An event committed after it is delivered, and the subscription has read past where the rolled-back one would be.
+    const committed = await publishOne(testBus);
+    await isDealtWith('fixture.rollback-watcher', committed);
+    expect(handled).toEqual([committed]);
   });
 
   it('delivers a committed event to its subscriber once', async () => {
     const testBus = await start(url, [{ name: 'commit-watcher', pattern: 'fixture.thing-happened', handler: recordEffect }]);
-    await publishOne(testBus);
-    const eventId = await lastEventId();
+    const eventId = await publishOne(testBus);
+    expect(await logged(eventId)).toHaveLength(1);
 
-    const rows = await waitFor(async () => (await effects(eventId)).length > 0 && effects(eventId), { what: 'the handler effect' });
-    expect(rows).toHaveLength(1);
+    await isDealtWith('fixture.commit-watcher', eventId);
+    expect(await effects(eventId)).toHaveLength(1);
+    // Applied in its batch, with the checkpoint: no inbox row and no job on the normal path.
+    expect(await inbox('fixture.commit-watcher', eventId)).toEqual([]);
+    expect(await testBus.bus.boss.findJobs('fixture.commit-watcher')).toEqual([]);
   });
 
   it('refuses to publish an event type that is not the module’s own', async () => {
@@ -68,14 +75,24 @@ describe('event bus', () => {
     await expect(publishOne(testBus, FIXTURE_EVENTS.elsewhereHappened, 'fixture')).rejects.toThrow(/cannot publish/);
   });
 
-  it('applies an event once even when it is delivered twice', async () => {
-    const testBus = await start(url, [{ name: 'dedupe', pattern: 'fixture.thing-happened', handler: recordEffect }]);
-    await publishOne(testBus);
-    const eventId = await lastEventId();
-    await waitFor(async () => (await effects(eventId)).length > 0, { what: 'first delivery' });
+  it('applies a parked event once even when pg-boss delivers it again after its transaction committed', async () => {
+    let failedOnce = false;
+    const failsOnce: EventHandler = async (event, context) => {
+      await recordEffect(event, context);
+      if (!failedOnce) {
+        failedOnce = true;
+        throw new Error('the batch attempt fails');
+      }
+    };
+    const testBus = await start(url, [{ name: 'dedupe', pattern: 'fixture.thing-happened', handler: failsOnce }]);
+    const eventId = await publishOne(testBus);
+    // Parked after its batch failed, then applied by the park queue's worker, which claims it in the inbox.
+    await waitFor(async () => (await effects(eventId)).length > 0, { timeoutMs: 30_000, what: 'the parked event applied' });
+    const [job] = await testBus.bus.boss.findJobs<{ id: string }>('fixture.dedupe', { id: eventId });
+    expect(job).toMatchObject({ data: { id: eventId } });
+    await waitFor(async () => (await inbox('fixture.dedupe', eventId)).length === 1, { what: 'the inbox claim' });
 
     // A redelivery is the same envelope in a new job (what a retry after a lost ack looks like).
-    const [job] = await testBus.bus.boss.findJobs<{ id: string }>('fixture.dedupe', { data: { id: eventId } });
     const copyId = await testBus.bus.boss.send('fixture.dedupe', job!.data);
     await waitFor(async () => (await testBus.bus.boss.findJobs('fixture.dedupe', { id: copyId! }))[0]?.state === 'completed', {
       what: 'the redelivered job to complete',
@@ -92,23 +109,25 @@ describe('event bus', () => {
       if (attempts.length < 3) throw new Error(`transient failure ${attempts.length}`);
     };
     const testBus = await start(url, [{ name: 'flaky', pattern: 'fixture.thing-happened', handler: flaky }]);
-    await publishOne(testBus);
-    const eventId = await lastEventId();
+    const eventId = await publishOne(testBus);
 
+    // The first attempt is its batch's; it is then parked, and pg-boss retries it.
     await waitFor(async () => (await effects(eventId)).length > 0, { timeoutMs: 30_000, what: 'the third attempt' });
     expect(attempts).toEqual([1, 2, 3]);
     expect(await effects(eventId)).toHaveLength(1);
+    await isDealtWith('fixture.flaky', eventId);
   });
 
   it('applies the other events of a batch when one handler fails, and rolls back only that one', async () => {
     // Published before the subscriber starts, the five events are fetched and applied as one batch.
     const declaring = await start(url, [], {}, [{ module: 'fixture', name: 'batch', pattern: 'fixture.thing-happened' }]);
-    await declaring.bus.transaction('fixture', async (_tx, publish) => {
-      for (let answer = 1; answer <= 5; answer++) await publish(FIXTURE_EVENTS.thingHappened, { answer });
+    const ids = await declaring.bus.transaction('fixture', async (_tx, publish) => {
+      const published: string[] = [];
+      for (let answer = 1; answer <= 5; answer++) published.push(await publish(FIXTURE_EVENTS.thingHappened, { answer }));
+      return published;
     });
     await declaring.close();
     running.splice(running.indexOf(declaring), 1);
-    const ids = (await query<{ id: string; answer: number }>(url, `select data->>'id' as id, (data->'data'->>'answer')::int as answer from pgboss.job where name = 'fixture.batch' order by 2`)).map(({ id }) => id);
     expect(ids).toHaveLength(5);
 
     let failedOnce = false;
@@ -119,13 +138,15 @@ describe('event bus', () => {
         throw new Error('the third fails once');
       }
     };
-    await start(url, [{ name: 'batch', pattern: 'fixture.thing-happened', handler: failThird }]);
+    const testBus = await start(url, [{ name: 'batch', pattern: 'fixture.thing-happened', handler: failThird }]);
     await waitFor(async () => (await Promise.all(ids.map(effects))).every((rows) => rows.length === 1), { timeoutMs: 30_000, what: 'every effect, the third after its retry' });
     expect(failedOnce).toBe(true);
-    // Only the third was retried: the others' effects committed with the batch it failed in.
-    const retries = await query<{ retry_count: number }>(url, `select retry_count from pgboss.job where name = 'fixture.batch' order by (data->'data'->>'answer')::int`);
-    expect(retries.map((row) => row.retry_count)).toEqual([0, 0, 1, 0, 0]);
+    // Only the third was parked (and applied on its first run there): the others' effects
+    // committed with the batch run again without it, and no inbox row was needed for them.
+    const parked = await testBus.bus.boss.findJobs('fixture.batch');
+    expect(parked.map((job) => ({ id: job.id, state: job.state, retryCount: job.retryCount }))).toEqual([{ id: ids[2], state: 'completed', retryCount: 0 }]);
     for (const id of ids) expect(await effects(id)).toHaveLength(1);
+    expect(await query(url, `select event_id from fixture.inbox where subscription = 'fixture.batch'`)).toEqual([{ event_id: ids[2] }]);
   });
 
   it('dead-letters an event whose handler always fails, and handles it once after a redrive', async () => {
@@ -135,13 +156,13 @@ describe('event bus', () => {
       await recordEffect(event, context);
     };
     const testBus = await start(url, [{ name: 'broken', pattern: 'fixture.thing-happened', handler: broken }], { retryLimit: 1 });
-    await publishOne(testBus);
-    const eventId = await lastEventId();
+    const eventId = await publishOne(testBus);
 
     const letters = await waitFor(async () => {
       const found = await listDeadLetters(testBus.bus, 'fixture.broken');
       return found.length > 0 && found;
     }, { timeoutMs: 30_000, what: 'the dead letter' });
+    // Its batch's attempt, then EVENTS_RETRY_LIMIT (1) in the park queue.
     expect(letters).toMatchObject([{ subscription: 'fixture.broken', event: { id: eventId }, attempts: 2, error: 'handler bug' }]);
 
     fixed = true;
@@ -158,24 +179,23 @@ describe('event bus', () => {
     running.splice(running.indexOf(first), 1);
 
     const publisher = await start(url, []); // a process that hosts no subscriber
-    await publishOne(publisher);
-    const eventId = await lastEventId();
+    const eventId = await publishOne(publisher);
     expect(await effects(eventId)).toHaveLength(0);
+    expect(await dealtWith(url, 'fixture.restarts', eventId)).toBe(false);
 
     await start(url, [subscription]);
-    await waitFor(async () => (await effects(eventId)).length > 0, { what: 'delivery after restart' });
+    await isDealtWith('fixture.restarts', eventId);
     expect(await effects(eventId)).toHaveLength(1);
   });
 
   it('keeps events for a subscriber that has never run, when another process declared its subscription', async () => {
-    // What a process that does not host the module does at start: keep its queue, run no handler.
+    // What a process that does not host the module does at start: keep its checkpoint, run no handler.
     const declaring = await startTestBus(url, [], {}, [{ module: 'fixture', name: 'never-started', pattern: 'fixture.thing-happened' }]);
     running.push(declaring);
-    await publishOne(declaring);
-    const eventId = await lastEventId();
+    const eventId = await publishOne(declaring);
 
     await start(url, [{ name: 'never-started', pattern: 'fixture.thing-happened', handler: recordEffect }]);
-    await waitFor(async () => (await effects(eventId)).length > 0, { what: 'delivery to the late subscriber' });
+    await isDealtWith('fixture.never-started', eventId);
     expect(await effects(eventId)).toHaveLength(1);
   });
 
@@ -184,13 +204,15 @@ describe('event bus', () => {
     const testBus = await start(url, [{ name: 'wildcard', pattern: 'fixture.*', handler: async (event) => void seen.push(event.type) }]);
 
     await publishOne(testBus, FIXTURE_EVENTS.thingHappened);
-    await publishOne(testBus, FIXTURE_EVENTS.otherHappened);
     await publishOne(testBus, FIXTURE_EVENTS.elsewhereHappened, 'elsewhere');
+    const last = await publishOne(testBus, FIXTURE_EVENTS.otherHappened);
 
-    await waitFor(async () => seen.length >= 2, { what: 'both fixture events' });
-    // The non-matching event had no queue to land in, so nothing more can arrive.
-    expect(await testBus.bus.boss.findJobs('fixture.wildcard')).toHaveLength(2);
-    expect(seen.sort()).toEqual(['fixture.other-happened', 'fixture.thing-happened']);
+    // The subscription reads in log order: once it has dealt with the last event, it has read past
+    // the non-matching one, which it never reads (its types are the pattern over the catalog).
+    await isDealtWith('fixture.wildcard', last);
+    expect(seen).toEqual(['fixture.thing-happened', 'fixture.other-happened']);
+    const [checkpoint] = await query<{ types: string[] }>(url, `select types from events.subscriptions where name = 'fixture.wildcard'`);
+    expect(checkpoint!.types.sort()).toEqual(['fixture.other-happened', 'fixture.price-set', 'fixture.thing-happened']);
   });
 
   it('refuses a subscription whose pattern matches no known event', async () => {

@@ -296,13 +296,20 @@ export class EventBus {
   }
 
   // Parked events and timers, as pg-boss hands them out. Retries and timers due later send no
-  // NOTIFY, so the worker polls at the bus's interval.
+  // NOTIFY, so the worker polls at the bus's interval, also on a queue that has NOTIFY on (the
+  // release before the event log created its queues so): there pg-boss would poll every 30 s.
   async #work(target: JobTarget, asRead: (event: EventEnvelope) => EventEnvelope, handler: EventHandler): Promise<void> {
     const { boss, config, logger } = this.#deps;
     const db = this.#deps.databaseOf(target.module);
     await boss.work<EventEnvelope>(
       target.queue,
-      { batchSize: 10, perJobResults: true, includeMetadata: true, pollingIntervalSeconds: config.pollingIntervalSeconds },
+      {
+        batchSize: 10,
+        perJobResults: true,
+        includeMetadata: true,
+        pollingIntervalSeconds: config.pollingIntervalSeconds,
+        notifyPollingIntervalSeconds: config.pollingIntervalSeconds,
+      },
       (jobs) => {
         const deps = { logger, db, asRead, apply: this.#applying(target.module, target.queue, handler), committed: (published: readonly EventEnvelope[]) => this.#committed(published) };
         // includeMetadata: the jobs carry their retry limit, which tells a last attempt.

@@ -34,10 +34,10 @@ describe('event schemas and versions on the bus', () => {
     const received: EventEnvelope[] = [];
     return { name, pattern: reads.type, reads, received, handler: async (event) => void received.push(event) };
   };
-  /** Puts an envelope of `version` on the bus directly, as a publisher of another release would. */
-  const enqueue = async ({ bus }: TestBus, version: number, data: unknown) => {
+  /** Appends an envelope of `version` to the event log directly, as a publisher of another release would. */
+  const append = async (version: number, data: unknown) => {
     const envelope = createEnvelope('fixture', FIXTURE_EVENTS.priceSet.type, data, { version });
-    await bus.boss.publish(envelope.type, envelope, { id: envelope.id });
+    await query(url, 'insert into events.log (id, type, envelope, occurred_at) values ($1, $2, $3::jsonb, $4)', [envelope.id, envelope.type, envelope, envelope.occurredAt]);
     return envelope.id;
   };
   const deadLetter = (testBus: TestBus, queue: string, eventId: string) =>
@@ -73,29 +73,44 @@ describe('event schemas and versions on the bus', () => {
     expect(readsV2.received[0]).toMatchObject({ version: 2, data: { price: { cents: 250, currency: 'EUR' } } });
   });
 
-  it('delivers a v1 event still waiting in the queue to a subscriber that reads v2', async () => {
+  it('delivers a v1 event in the log to a subscriber that reads v2', async () => {
     const readsV2 = recording('reads-v2-late');
-    const testBus = await start(url, [readsV2]);
-    const eventId = await enqueue(testBus, 1, { priceCents: 99, currency: 'USD' });
+    await start(url, [readsV2]);
+    const eventId = await append(1, { priceCents: 99, currency: 'USD' });
 
     await waitFor(async () => readsV2.received.some((event) => event.id === eventId), { what: 'the v1 event' });
-    expect(readsV2.received[0]).toMatchObject({ version: 2, data: { price: { cents: 99, currency: 'USD' } } });
+    expect(readsV2.received).toMatchObject([{ id: eventId, version: 2, data: { price: { cents: 99, currency: 'USD' } } }]);
+  });
+
+  it('delivers a v1 event left in the subscription’s queue by a release before the event log, converted to v2', async () => {
+    const readsV2 = recording('reads-v2-leftover');
+    const testBus = await start(url, [readsV2]);
+    // Before the event log, every delivery was a job in the queue named as the subscription.
+    const envelope = createEnvelope('fixture', FIXTURE_EVENTS.priceSet.type, { priceCents: 77, currency: 'GBP' }, { version: 1 });
+    await testBus.bus.boss.send('fixture.reads-v2-leftover', envelope, { id: envelope.id });
+
+    await waitFor(async () => readsV2.received.some((event) => event.id === envelope.id), { what: 'the left-over v1 event' });
+    expect(readsV2.received).toMatchObject([{ id: envelope.id, version: 2, data: { price: { cents: 77, currency: 'GBP' } } }]);
   });
 
   it('dead-letters at once, with the schema error as the reason, an event that does not fit the version it was published as', async () => {
     const readsV2 = recording('misfits');
     const testBus = await start(url, [readsV2]);
-    const eventId = await enqueue(testBus, 2, { price: { cents: 'ten', currency: 'USD' } });
+    const eventId = await append(2, { price: { cents: 'ten', currency: 'USD' } });
 
     const letter = await deadLetter(testBus, 'fixture.misfits', eventId);
     expect(letter).toMatchObject({ attempts: 1, error: 'fixture.price-set v2: data/price/cents must be integer' });
     expect(readsV2.received).toEqual([]);
+    // The subscription read past it: the next event is delivered.
+    const next = await testBus.bus.transaction('fixture', (_tx, publish) => publish(FIXTURE_EVENTS.priceSet, { price: { cents: 10, currency: 'USD' } }));
+    await waitFor(async () => readsV2.received.some((event) => event.id === next), { what: 'the event after the misfit' });
+    expect(readsV2.received.map((event) => event.id)).toEqual([next]);
   });
 
   it('dead-letters a version the subscriber does not know yet, and delivers it once redriven by a process that does', async () => {
     const queue = 'fixture.ahead';
     const older = await start(url, [recording('ahead')]);
-    const eventId = await enqueue(older, 3, { amount: { cents: 120, currency: 'USD' } });
+    const eventId = await append(3, { amount: { cents: 120, currency: 'USD' } });
     expect((await deadLetter(older, queue, eventId)).error).toBe('fixture.price-set v3: no such version (the newest is v2)');
     await older.close();
     running.splice(running.indexOf(older), 1);

@@ -1,5 +1,6 @@
 // The bus's spans with a real bus (real Postgres, real pg-boss) and an in-memory exporter: a
-// consumer span for every delivery attempt, in the publisher's trace, on a retry and after a redrive.
+// consumer span for every delivery attempt (its batch's, then each run of it parked), in the
+// publisher's trace, on a retry and after a redrive.
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +77,9 @@ describe('event spans', () => {
       const found = spansOf(traceId, SpanKind.CONSUMER);
       return found.some((span) => span.attributes['shop.delivery.outcome'] === 'completed') && found;
     }, { timeoutMs: 30_000, what: 'the redriven delivery' });
-    expect(consumers.map((span) => span.attributes['shop.delivery.outcome'])).toEqual(['failed', 'completed']);
+    // EVENTS_RETRY_LIMIT 0 still runs a parked event once after its batch's attempt (where a
+    // misfit is dead-lettered with its reason): two failed attempts, then the redriven one.
+    expect(consumers.map((span) => span.attributes['shop.delivery.outcome'])).toEqual(['failed', 'failed', 'completed']);
+    expect(consumers.map(attempt).slice(0, 2)).toEqual([1, 2]);
   });
 });

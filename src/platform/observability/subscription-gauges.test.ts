@@ -1,12 +1,16 @@
-// The subscription gauges over real pg-boss queues (real Postgres): what counts as backlog, how old
-// the oldest waiting job is, how many dead letters wait, and a scrape that still answers when the
-// query cannot.
+// The subscription gauges over the real event log and real pg-boss queues (real Postgres): what
+// counts as backlog (events after the checkpoint, due parked jobs), how old the oldest waiting one
+// is, how many dead letters wait, and a scrape that still answers when the query cannot.
 import { Counter, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixtureSchema, FIXTURE_EVENTS, startTestBus, type TestBus } from '../../../test/support/test-bus.js';
+import { loadConfig } from '../../config.js';
+import { dealtWith } from '../../../test/support/deliveries.js';
+import { createFixtureSchema, FIXTURE_EVENTS, startTestBus, TEST_EVENTS_ENV, type TestBus } from '../../../test/support/test-bus.js';
 import { createTestDatabase, query } from '../../../test/support/test-database.js';
+import { waitFor } from '../../../test/support/wait-for.js';
 import { connectDatabase, type Database } from '../db/database.js';
 import { deadLetterQueue } from '../events/event-bus.js';
+import { ensureParkQueue } from '../events/parked-events.js';
 import { registerSubscriptionGauges, type SubscriptionGaugesOptions } from './subscription-gauges.js';
 import { parseSamples, sampleValue } from './testing/prometheus-text.js';
 
@@ -20,11 +24,14 @@ describe('subscription gauges', () => {
   beforeAll(async () => {
     url = await createTestDatabase();
     await createFixtureSchema(url);
-    // Declared, not subscribed: their queues exist and nobody works them, so what is sent stays.
+    // Declared, not subscribed: they have checkpoints and nobody reads them, so what is published
+    // waits in the log. Their park queues are made as the process hosting them would, and nobody
+    // works them either, so what is sent there stays.
     testBus = await startTestBus(url, [], {}, [
       { module: 'fixture', name: 'busy', pattern: 'fixture.thing-happened' },
       { module: 'fixture', name: 'quiet', pattern: 'fixture.other-happened' },
     ]);
+    for (const queue of [BUSY, QUIET]) await ensureParkQueue(testBus.bus.boss, queue, loadConfig(TEST_EVENTS_ENV).events);
     database = connectDatabase(url, { max: 2 });
   });
   afterAll(async () => {
@@ -54,7 +61,7 @@ describe('subscription gauges', () => {
     }
   });
 
-  it('counts the due jobs as backlog, dates the oldest by when it fell due, and counts the dead letters', async () => {
+  it('counts the events after the checkpoint and the due parked jobs as backlog, dates the oldest by when it fell due, and counts the dead letters', async () => {
     const { boss } = testBus.bus;
     await testBus.bus.transaction('fixture', async (_tx, publish) => {
       await publish(FIXTURE_EVENTS.thingHappened, { answer: 1 });
@@ -68,6 +75,7 @@ describe('subscription gauges', () => {
     await boss.send(deadLetterQueue(BUSY), { id: 'parked-2' });
 
     const text = await gauges().registry.metrics();
+    // The two events in the log, and the parked job that is due.
     expect(sampleValue(text, 'shop_subscription_backlog', { subscription: BUSY })).toBe(3);
     expect(sampleValue(text, 'shop_subscription_oldest_pending_seconds', { subscription: BUSY })).toBeGreaterThanOrEqual(100);
     expect(sampleValue(text, 'shop_subscription_dead_letters', { subscription: BUSY })).toBe(2);
@@ -116,5 +124,20 @@ describe('subscription gauges', () => {
     });
     expect(warnings).toEqual([{ err: expect.objectContaining({ code: '57014' }) }]); // query_canceled: the statement timeout
     expect(sampleValue(await registry.metrics(), 'shop_subscription_backlog', { subscription: BUSY })).toBe(3);
+  });
+
+  it('stops counting an event once the subscription has read it, while one that has not still counts it', async () => {
+    // Hosted here, it reads what QUIET (declared, never read) reads.
+    const reading = await startTestBus(url, [{ name: 'reading', pattern: 'fixture.other-happened', handler: async () => {} }]);
+    try {
+      const eventId = await reading.bus.transaction('fixture', (_tx, publish) => publish(FIXTURE_EVENTS.otherHappened, { answer: 3 }));
+      await waitFor(() => dealtWith(url, 'fixture.reading', eventId), { what: 'the event read' });
+      const text = await gauges({ queues: () => ['fixture.reading', QUIET] }).registry.metrics();
+      expect(sampleValue(text, 'shop_subscription_backlog', { subscription: 'fixture.reading' })).toBe(0);
+      expect(sampleValue(text, 'shop_subscription_oldest_pending_seconds', { subscription: 'fixture.reading' })).toBe(0);
+      expect(sampleValue(text, 'shop_subscription_backlog', { subscription: QUIET })).toBe(1);
+    } finally {
+      await reading.close();
+    }
   });
 });

@@ -52,12 +52,13 @@ const expiryRan = (app: TestApp, orderId: string) =>
     { what: `the expiry of order ${orderId} to run` },
   );
 
-/** orders.order-cancelled events published for the order (one envelope fans out to several queues). */
+/** orders.order-cancelled events published for the order (one row each in the event log, whoever reads them). */
 async function cancellations(app: TestApp, orderId: string): Promise<Array<{ reason?: string }>> {
   const rows = await query<{ data: { reason?: string } }>(
     app.databaseUrl,
-    `select distinct on (data->>'id') data->'data' as data from pgboss.job
-     where data->>'type' = 'orders.order-cancelled' and data->'data'->>'orderId' = $1`,
+    `select envelope->'data' as data from events.log
+     where type = 'orders.order-cancelled' and envelope->'data'->>'orderId' = $1
+     order by transaction_id, position`,
     [orderId],
   );
   return rows.map((row) => row.data);

@@ -2,14 +2,15 @@
 // payments.payment-succeeded/-refunded are published from the test exactly as those modules would,
 // and orders.* events are seen by the harness's probe module. Products and payments do not run
 // (only their contract and their events stand in), so nothing else moves these orders. Refused
-// transitions are logged and dropped: the event counts as handled (it lands in the inbox) and the
-// order stays as it was.
+// transitions are logged and dropped: the event counts as handled (the subscription's checkpoint
+// passes it, with no retry) and the order stays as it was.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startModuleTest, type Scenario } from '../../../../test/support/module-test.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
 import { query } from '../../../../test/support/test-database.js';
 import { registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
+import { dealtWith, parkedJobs } from '../../../../test/support/deliveries.js';
 import { deadLettered, publishUnchecked } from '../../../../test/support/unchecked-events.js';
 import { PaymentsEvents } from '../../payments/api.js';
 import { ProductsEvents } from '../../products/api.js';
@@ -43,7 +44,7 @@ describe('order status events', () => {
   const statusOf = async (orderId: string) =>
     (await query<{ status: string }>(app.databaseUrl, 'select status from orders.orders where id = $1', [orderId]))[0]?.status;
 
-  // Counted in the outbox, so an event published but not yet delivered counts too.
+  // Counted in the event log, so an event published but not yet delivered counts too.
   const publishedCount = async (event: typeof OrdersEvents.orderPaid | typeof OrdersEvents.orderCancelled, orderId: string) =>
     (await scenario.publishedSoFar(event, (data) => data.orderId === orderId)).length;
 
@@ -204,16 +205,20 @@ describe('order status events', () => {
   describe('events for orders this module does not know', () => {
     it('handles them without failing (no retry, no dead letter) and logs them', async () => {
       const orderId = randomUUID();
-      await reserve(orderId);
+      const reserved = await scenario.publish(ProductsEvents.stockReserved, { orderId, lines: [{ productId: product.id, quantity: 2 }] });
+      await scenario.handled(reserved);
       // Version 1, as stored by a payments module from before v2 (today's publisher publishes v2
-      // only, so it is written straight to the queue): the handler reads it as v2.
-      await deliver(publishUnchecked(app, PaymentsEvents.paymentSucceededV1, { paymentId: randomUUID(), orderId, amountCents: 100, currency: 'USD' }));
-      const jobs = await query<{ state: string }>(
-        app.databaseUrl,
-        `select state from pgboss.job where name in ('orders.stock-reserved', 'orders.payment-succeeded') and data->'data'->>'orderId' = $1`,
-        [orderId],
-      );
-      expect(jobs.map((job) => job.state)).toEqual(['completed', 'completed']);
+      // only, so it is written straight to the event log): the handler reads it as v2.
+      const succeeded = await publishUnchecked(app, PaymentsEvents.paymentSucceededV1, { paymentId: randomUUID(), orderId, amountCents: 100, currency: 'USD' });
+      await scenario.handled(succeeded);
+      // Each applied in its batch, at the first attempt: never parked for a retry, never dead-lettered.
+      for (const [subscription, eventId] of [
+        ['orders.stock-reserved', reserved],
+        ['orders.payment-succeeded', succeeded],
+      ] as const) {
+        expect(await dealtWith(app.databaseUrl, subscription, eventId), subscription).toBe(true);
+        expect(await parkedJobs(app.databaseUrl, subscription, eventId), subscription).toEqual([]);
+      }
       expect(app.logs.some((line) => line.includes('does not know') && line.includes(orderId))).toBe(true);
       expect(await statusOf(orderId)).toBeUndefined();
     });

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrdersEvents, type OrderCancelled } from '../../orders/api.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
+import { dealtWith, parkedJobs } from '../../../../test/support/deliveries.js';
 import { query } from '../../../../test/support/test-database.js';
 import { startModuleTest, type Scenario } from '../../../../test/support/module-test.js';
 import { registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
@@ -16,6 +17,7 @@ import { PaymentsEvents } from '../api.js';
 import { createPaymentsModule } from '../module.js';
 import { placePayableOrder, untilPayableOrder } from '../payments.test-support.js';
 
+const SUBSCRIPTION = 'payments.order-cancelled';
 const card = { number: '4242424242424242', expMonth: 12, expYear: new Date().getUTCFullYear() + 1, cvc: '123' };
 
 describe('a cancelled order that was already paid', () => {
@@ -79,7 +81,9 @@ describe('a cancelled order that was already paid', () => {
     await waitFor(async () => gateway.refunds.filter((request) => request.paymentReference === paymentId).length >= 2, { what: 'the refund to be retried' });
     expect(await refundRows(paymentId)).toEqual([]);
     gateway.down = false;
-    await waitFor(async () => (await query(app.databaseUrl, 'select 1 from payments.inbox where event_id = $1', [eventId])).length > 0, { what: 'the cancel to be handled' });
+    await waitFor(() => dealtWith(app.databaseUrl, SUBSCRIPTION, eventId), { what: 'the cancel to be handled' });
+    // Parked when its batch's attempt failed, then applied by a retry: not dead-lettered.
+    expect(await parkedJobs(app.databaseUrl, SUBSCRIPTION, eventId)).toEqual([{ name: SUBSCRIPTION, state: 'completed' }]);
 
     const references = new Set(gateway.refunds.filter((request) => request.paymentReference === paymentId).map((request) => request.reference));
     expect([...references]).toEqual([(await refundRows(paymentId))[0]!.id]);

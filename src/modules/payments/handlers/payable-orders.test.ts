@@ -8,8 +8,8 @@ import { OrdersEvents, type OrderCancelled, type OrderPaid, type OrderPlaced } f
 import { ProductsEvents, type StockRejected, type StockReserved } from '../../products/api.js';
 import { startModuleTest, type Scenario } from '../../../../test/support/module-test.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
+import { dealtWith, parkedJobs } from '../../../../test/support/deliveries.js';
 import { query } from '../../../../test/support/test-database.js';
-import { waitFor } from '../../../../test/support/wait-for.js';
 import { placePayableOrder, untilPayableOrder } from '../payments.test-support.js';
 
 type Replica = { customer_id: string; total_cents: string; currency: string; status: string };
@@ -28,8 +28,7 @@ describe('payable orders', () => {
   const replica = async (orderId: string) =>
     (await query<Replica>(app.databaseUrl, 'select customer_id, total_cents, currency, status from payments.payable_orders where order_id = $1', [orderId]))[0];
   /** Until the payments module has applied (or deliberately ignored) the event. */
-  const untilHandled = (eventId: string) =>
-    waitFor(async () => (await query(app.databaseUrl, 'select 1 from payments.inbox where event_id = $1', [eventId])).length > 0, { what: `event ${eventId} handled` });
+  const untilHandled = (eventId: string) => scenario.handled(eventId);
 
   const placed = (orderId: string, customerId = randomUUID(), totalCents = 2500, currency = 'USD'): OrderPlaced => ({
     orderId,
@@ -84,9 +83,8 @@ describe('payable orders', () => {
     expect((await replica(orderId))?.status).toBe('paid');
   });
 
-  /** Pgboss jobs of the event in payments' queues. */
-  const jobs = (eventId: string) =>
-    query<{ retry_count: number; state: string }>(app.databaseUrl, `select retry_count, state from pgboss.job where data->>'id' = $1 and name like 'payments.%'`, [eventId]);
+  /** The payments subscriptions that read the event. */
+  const readersOf = (event: EventDefinition) => app.bus.subscriptionTypes.filter(({ name, types }) => name.startsWith('payments.') && types.includes(event.type)).map(({ name }) => name);
 
   it.each<[name: string, status: string, arrivals: Array<'placed' | 'reserved' | 'cancelled' | 'paid' | 'rejected'>]>([
     ['stock-reserved before order-placed', 'awaiting_payment', ['reserved', 'placed']],
@@ -98,15 +96,21 @@ describe('payable orders', () => {
     const orderId = randomUUID();
     const data = { placed: placed(orderId), reserved: reserved(orderId), rejected: rejected(orderId), cancelled: cancelled(orderId, 'pending'), paid: paid(orderId) };
     const types = { placed: OrdersEvents.orderPlaced, reserved: ProductsEvents.stockReserved, rejected: ProductsEvents.stockRejected, cancelled: OrdersEvents.orderCancelled, paid: OrdersEvents.orderPaid };
-    const eventIds: string[] = [];
+    const delivered: Array<{ eventId: string; event: EventDefinition }> = [];
     // One at a time, each handled before the next is sent: the arrival order is the one named.
     for (const arrival of arrivals) {
       const eventId = await scenario.publish(types[arrival], data[arrival]);
       await untilHandled(eventId);
-      eventIds.push(eventId);
+      delivered.push({ eventId, event: types[arrival] });
     }
     expect((await replica(orderId))?.status).toBe(status);
-    for (const eventId of eventIds) expect(await jobs(eventId)).toEqual([{ retry_count: 0, state: 'completed' }]);
+    // Each applied by its one payments subscription in its batch, at the first attempt: never parked for a retry.
+    for (const { eventId, event } of delivered) {
+      const readers = readersOf(event);
+      expect(readers, event.type).toHaveLength(1);
+      expect(await dealtWith(app.databaseUrl, readers[0]!, eventId), event.type).toBe(true);
+      expect(await parkedJobs(app.databaseUrl, readers[0]!, eventId), event.type).toEqual([]);
+    }
   });
 
   it('ends payable whichever of order-placed and stock-reserved arrives first when both arrive at once', async () => {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startModuleTest, type Scenario } from '../../../../test/support/module-test.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
-import { query } from '../../../../test/support/test-database.js';
+import { dealtWith, parkedJobs } from '../../../../test/support/deliveries.js';
 import { expectProblem, registerAndLogin, type Injector, type TestUser } from '../../../../test/support/users.js';
 import { UUID_PATTERN as UUID } from '../../../platform/http/uuid.js';
 import { placePayableOrder } from '../payments.test-support.js';
@@ -77,13 +77,16 @@ describe('payments events', () => {
     expect(events.every((event) => event.source === 'payments' && event.version === 1)).toBe(true);
   });
 
-  it('delivers each event to the subscriber once and records it in the subscriber’s inbox', async () => {
+  it('delivers each event to the subscriber once, applied in its batch as its checkpoint passes it', async () => {
     const user = await registerAndLogin(client);
     const orderId = await placePayableOrder(scenario, user.id);
     await pay(user, orderId);
     const [event] = await eventually('payments.payment-succeeded', orderId);
-    const rows = await query(app.databaseUrl, `select subscription, event_type from ${scenario.probe.schema}.inbox where event_id = $1`, [event!.id]);
-    expect(rows).toEqual([{ subscription: 'probe.payments-events', event_type: 'payments.payment-succeeded' }]);
+    const subscription = scenario.probe.queueOf('payments');
+    expect(subscription).toBe('probe.payments-events');
+    await scenario.eventually(() => dealtWith(app.databaseUrl, subscription, event!.id), { what: `payments.payment-succeeded dealt with by ${subscription}` });
+    // Never parked, so never delivered a second time by a retry.
+    expect(await parkedJobs(app.databaseUrl, subscription, event!.id)).toEqual([]);
     expect(received().filter((seen) => seen.id === event!.id)).toHaveLength(1);
   });
 

@@ -2,6 +2,7 @@
 // cancel that overtakes its order-placed keeps that order from ever holding stock.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dealtWith, parkedJobs } from '../../../../test/support/deliveries.js';
 import { deadLettered, publishUnchecked } from '../../../../test/support/unchecked-events.js';
 import { OrdersEvents } from '../../orders/api.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
@@ -11,6 +12,7 @@ import {
   applied,
   cancelOrder,
   createProduct,
+  orderPlacedData,
   payOrder,
   placeOrder,
   reservationOf,
@@ -92,10 +94,21 @@ describe('releasing stock on orders.order-cancelled', () => {
   it('honours a cancel committed while its order-placed is being handled, on the first attempt (no retry)', async () => {
     const mug = await createProduct(app, admin, { stock: 5 });
     const orderId = randomUUID();
-    // The cancel handler's own write, held open until order-placed's handler is waiting on it.
-    await app.database.sql.begin(async (tx) => {
-      await tx`insert into products.order_reservations (order_id, status) values (${orderId}, 'cancelled_before_reservation')`;
-      await placeOrder(scenario, [{ productId: mug.id, quantity: 3 }], orderId);
+    // A subscription reads only transactions older than every one still in flight, so the cancel
+    // handler's write must begin after order-placed committed, and before products handles it:
+    // meanwhile products.reserve-stock is held, its checkpoint locked as a process applying a
+    // batch of it locks it.
+    const holder = await app.database.sql.reserve();
+    const cancel = await app.database.sql.reserve();
+    let eventId: string;
+    try {
+      await holder`begin`;
+      await holder`select 1 from events.subscriptions where name = ${SUBSCRIPTIONS.reserve} for update`;
+      eventId = await scenario.publish(OrdersEvents.orderPlaced, orderPlacedData([{ productId: mug.id, quantity: 3 }], orderId));
+      // The cancel handler's own write, held open until order-placed's handler is waiting on it.
+      await cancel`begin`;
+      await cancel`insert into products.order_reservations (order_id, status) values (${orderId}, 'cancelled_before_reservation')`;
+      await holder`commit`;
       await waitFor(
         async () => {
           const [row] = await app.database.sql<Array<{ count: number }>>`
@@ -105,17 +118,16 @@ describe('releasing stock on orders.order-cancelled', () => {
         },
         { what: 'order-placed waiting on the cancel' },
       );
-    });
-    const job = await waitFor(
-      async () => {
-        const [row] = await app.database.sql<Array<{ state: string; retryCount: number }>>`
-          select state, retry_count as "retryCount" from pgboss.job
-          where name = ${SUBSCRIPTIONS.reserve} and data->'data'->>'orderId' = ${orderId}`;
-        return row?.state === 'completed' && row;
-      },
-      { what: 'order-placed completed' },
-    );
-    expect(job.retryCount).toBe(0);
+      await cancel`commit`;
+    } finally {
+      await holder`rollback`.catch(() => {});
+      await cancel`rollback`.catch(() => {});
+      holder.release();
+      cancel.release();
+    }
+    await waitFor(() => dealtWith(app.databaseUrl, SUBSCRIPTIONS.reserve, eventId), { what: 'order-placed handled' });
+    // Applied in its batch: never parked for a retry.
+    expect(await parkedJobs(app.databaseUrl, SUBSCRIPTIONS.reserve, eventId)).toEqual([]);
     expect(await stockOf(app, mug.id)).toEqual({ stock: 5, reserved: 0 });
     expect(await reservationOf(app, orderId)).toEqual({ status: 'cancelled_before_reservation', lines: [] });
   });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startModuleTest, type Scenario } from '../../../../test/support/module-test.js';
 import type { TestApp } from '../../../../test/support/test-app.js';
-import { query } from '../../../../test/support/test-database.js';
+import { dealtWith, parkedJobs } from '../../../../test/support/deliveries.js';
 import { newUserInput, registerAndLogin, type Injector } from '../../../../test/support/users.js';
 import { UUID_PATTERN as UUID } from '../../../platform/http/uuid.js';
 
@@ -58,11 +58,14 @@ describe('users events', () => {
     expect(event!.data).toEqual({ userId: user.id, status: 'suspended' });
   });
 
-  it('delivers each event to the subscriber once and records it in the subscriber’s inbox', async () => {
+  it('delivers each event to the subscriber once, applied in its batch as its checkpoint passes it', async () => {
     const user = await registerAndLogin(client);
     const [event] = await eventually('users.user-registered', user.id);
-    const rows = await query(app.databaseUrl, `select subscription, event_type from ${scenario.probe.schema}.inbox where event_id = $1`, [event!.id]);
-    expect(rows).toEqual([{ subscription: 'probe.users-events', event_type: 'users.user-registered' }]);
+    const subscription = scenario.probe.queueOf('users');
+    expect(subscription).toBe('probe.users-events');
+    await scenario.eventually(() => dealtWith(app.databaseUrl, subscription, event!.id), { what: `users.user-registered dealt with by ${subscription}` });
+    // Never parked, so never delivered a second time by a retry.
+    expect(await parkedJobs(app.databaseUrl, subscription, event!.id)).toEqual([]);
     expect(received().filter((seen) => seen.id === event!.id)).toHaveLength(1);
   });
 
