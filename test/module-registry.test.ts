@@ -21,8 +21,8 @@ describe('the module registry', () => {
     for (const { name, schema } of ALL_MODULES) expect(schema, name).toBe(name.replaceAll('-', '_'));
   });
 
-  it("gives drizzle-kit's schema filter every module schema with tables, and the platform's", () => {
+  it("gives drizzle-kit's schema filter every module schema with tables, and the platform's two (platform, events)", () => {
     const withTables = ALL_MODULES.filter(({ name }) => existsSync(`src/modules/${name}/db/schema.ts`)).map(({ schema }) => schema);
-    expect([...(drizzleConfig as { schemaFilter: string[] }).schemaFilter].sort()).toEqual([...withTables, 'platform'].sort());
+    expect([...(drizzleConfig as { schemaFilter: string[] }).schemaFilter].sort()).toEqual([...withTables, 'platform', 'events'].sort());
   });
 });

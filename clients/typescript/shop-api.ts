@@ -862,6 +862,17 @@ export interface RegisterUserRequest {
   password: string;
 }
 
+/** RewindTarget */
+export type RewindTarget =
+  | {
+      /** @min 1 */
+      position: number;
+    }
+  | {
+      /** @format date-time */
+      time: string;
+    };
+
 /** ShippingAddress */
 export interface ShippingAddress {
   /**
@@ -1020,6 +1031,14 @@ export interface RedriveDeadLettersData {
 }
 
 export type RedriveDeadLettersError = ValidationProblem | Problem;
+
+export interface RewindSubscriptionData {
+  subscription: string;
+  /** The checkpoint: the subscription next reads events after it, in log order */
+  position: number;
+}
+
+export type RewindSubscriptionError = ValidationProblem | Problem;
 
 export type RegisterUserData = User;
 
@@ -1467,6 +1486,30 @@ export class ShopApi<
     ) =>
       this.request<RedriveDeadLettersData, RedriveDeadLettersError>({
         path: `/admin/v1/dead-letters/redrive`,
+        method: "POST",
+        body: data,
+        secure: true,
+        type: "application/json",
+        format: "json",
+        ...params,
+      }),
+
+    /**
+     * @description Moves the checkpoint so that the next event the subscription reads is the one at `position`, or the first that occurred at or after `time` (in log order). Its handler gets those events again.
+     *
+     * @tags operations
+     * @name RewindSubscription
+     * @summary Make a subscription read the event log again from a position or a time
+     * @request POST:/admin/v1/subscriptions/{subscription}/rewind
+     * @secure
+     */
+    rewindSubscription: (
+      subscription: string,
+      data: RewindTarget,
+      params: RequestParams = {},
+    ) =>
+      this.request<RewindSubscriptionData, RewindSubscriptionError>({
+        path: `/admin/v1/subscriptions/${subscription}/rewind`,
         method: "POST",
         body: data,
         secure: true,

@@ -5,7 +5,8 @@
 import { PgBoss } from 'pg-boss';
 import postgres from 'postgres';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config.js';
+import { envReader } from '../config/env-reader.js';
+import { readEventsConfig } from './events-config.js';
 import { createFixtureSchema, FIXTURE_CATALOG, FIXTURE_EVENTS, FIXTURE_SCHEMA, TEST_EVENTS_ENV } from '../../../test/support/test-bus.js';
 import { createTestDatabase } from '../../../test/support/test-database.js';
 import { waitFor } from '../../../test/support/wait-for.js';
@@ -49,7 +50,7 @@ describe('waking subscriptions in other processes', () => {
       listen,
       instance,
       logger: createLogger({ level: 'silent', pretty: false }),
-      config: loadConfig(SLOW_POLLING).events,
+      config: readEventsConfig(envReader(SLOW_POLLING, false)),
       catalog: FIXTURE_CATALOG,
     });
     if (handler) bus.subscribe({ module: 'fixture', schema: FIXTURE_SCHEMA, name: 'woken', pattern: 'fixture.thing-happened', handler });

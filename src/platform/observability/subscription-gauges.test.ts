@@ -3,7 +3,8 @@
 // is, how many dead letters wait, and a scrape that still answers when the query cannot.
 import { Counter, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config.js';
+import { envReader } from '../config/env-reader.js';
+import { readEventsConfig } from '../events/events-config.js';
 import { dealtWith } from '../../../test/support/deliveries.js';
 import { createFixtureSchema, FIXTURE_EVENTS, startTestBus, TEST_EVENTS_ENV, type TestBus } from '../../../test/support/test-bus.js';
 import { createTestDatabase, query } from '../../../test/support/test-database.js';
@@ -31,7 +32,7 @@ describe('subscription gauges', () => {
       { module: 'fixture', name: 'busy', pattern: 'fixture.thing-happened' },
       { module: 'fixture', name: 'quiet', pattern: 'fixture.other-happened' },
     ]);
-    for (const queue of [BUSY, QUIET]) await ensureParkQueue(testBus.bus.boss, queue, loadConfig(TEST_EVENTS_ENV).events);
+    for (const queue of [BUSY, QUIET]) await ensureParkQueue(testBus.bus.boss, queue, readEventsConfig(envReader(TEST_EVENTS_ENV, false)));
     database = connectDatabase(url, { max: 2 });
   });
   afterAll(async () => {
