@@ -62,6 +62,14 @@ export function databaseUnavailable(error: unknown): boolean {
   });
 }
 
+/**
+ * Whether the error (or one it wraps) says the transaction lost a race with another one (a deadlock,
+ * a serialization failure): nothing it did stands, and running it again may well succeed.
+ */
+export function transactionConflict(error: unknown): boolean {
+  return someCause(error, (cause) => cause.code === '40P01' || cause.code === '40001');
+}
+
 /** Whether the error says a statement's connection died under it (the server ended the session, the socket broke). */
 export function connectionLost(error: unknown): boolean {
   return someCause(error, (cause) => typeof cause.code === 'string' && LOST_CODES.has(cause.code));

@@ -7,10 +7,12 @@
 // A handler that fails rolls back the whole transaction, which is then run again with that event
 // parked instead of applied (parked-events.ts): each failing event costs one more run of its batch,
 // and the normal path pays for no savepoint. An event that does not fit its schema is parked to be
-// dead-lettered with the reason, and the batch goes on.
+// dead-lettered with the reason, and the batch goes on. A batch that loses a race with another
+// transaction (a deadlock between two subscriptions updating the same rows in different orders) is
+// simply run again: the event did nothing wrong, so it is parked only if the race keeps recurring.
 import type { PgBoss } from 'pg-boss';
 import type { Db, Tx } from '../db/database.js';
-import { databaseUnavailable } from '../db/errors.js';
+import { databaseUnavailable, transactionConflict } from '../db/errors.js';
 import { safeErrorMessage } from '../logging/error-serializer.js';
 import type { Logger } from '../logging/logger.js';
 import type { HandledOutcome } from '../observability/shop-metrics.js';
@@ -47,6 +49,9 @@ export interface BatchDeliveryDeps {
 /** Events read per batch: large enough that a commit is shared by many, small enough to hold locks briefly. */
 export const BATCH_SIZE = 100;
 
+/** Runs of one batch that lose a race (deadlock, serialization failure) before its failing event is parked. */
+const CONFLICT_RERUNS = 5;
+
 class HandlerFailed extends Error {
   constructor(
     readonly event: EventEnvelope,
@@ -60,6 +65,7 @@ class HandlerFailed extends Error {
 export async function deliverNextBatch(target: BatchTarget, deps: BatchDeliveryDeps): Promise<boolean> {
   const failing = new Set<string>();
   const lagObserved = new Set<string>();
+  let conflicts = 0;
   for (;;) {
     const published: EventEnvelope[] = [];
     const outcomes: HandledOutcome[] = [];
@@ -108,6 +114,11 @@ export async function deliverNextBatch(target: BatchTarget, deps: BatchDeliveryD
       recordOutcomes(target.queue, outcomes);
       return read === BATCH_SIZE;
     } catch (error) {
+      const cause = error instanceof HandlerFailed ? error.failure : error;
+      if (transactionConflict(cause) && conflicts < CONFLICT_RERUNS) {
+        conflicts += 1;
+        continue;
+      }
       // The database went away under the batch: nothing was applied, and parking would be wrong.
       if (!(error instanceof HandlerFailed) || databaseUnavailable(error.failure)) throw error;
       deps.logger.warn(

@@ -1,7 +1,7 @@
 // The event log as its subscriptions read it, with real Postgres and real pg-boss (test-bus.ts):
 // in commit order (a transaction that appended first but commits last is neither skipped nor
 // overtaken), once and in log order with two processes hosting one subscription, parking a failing
-// event without holding up the ones after it, where a new subscription starts, what pruning keeps,
+// event without holding up the ones after it, running again a batch that lost a deadlock, where a new subscription starts, what pruning keeps,
 // and one append statement per transaction.
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -250,6 +250,25 @@ describe('the event log', () => {
     expect(await listDeadLetters(testBus.bus, subscription)).toEqual([]);
     await untilDealtWith(subscription, failing);
   }, 120_000);
+
+  it('runs a batch that lost a race (a deadlock) again instead of parking its event, and applies it once', async () => {
+    const subscription = 'fixture.deadlocked-once';
+    let racesLost = 0;
+    const handler: EventHandler = async (event, context) => {
+      if (racesLost < 2) {
+        racesLost += 1;
+        // What PostgreSQL says to the transaction it picks to end a deadlock, raised by PostgreSQL itself.
+        await context.tx.execute(sql.raw("do $$ begin raise exception 'deadlock detected' using errcode = '40P01'; end $$"));
+      }
+      await applying(subscription)(event, context);
+    };
+    const testBus = await start(url, [{ name: 'deadlocked-once', pattern: thingHappened.type, handler }]);
+    const eventId = await publishOne(testBus, 7);
+    await untilDealtWith(subscription, eventId);
+    expect(racesLost).toBe(2);
+    expect((await applied(subscription)).filter((id) => id === eventId)).toHaveLength(1);
+    expect(await testBus.bus.boss.findJobs(subscription, { id: eventId })).toEqual([]);
+  });
 
   it('starts a subscription deployed for the first time at the beginning of the log, or now', async () => {
     const publishPrice = (testBus: TestBus, cents: number) => testBus.bus.transaction('fixture', (_tx, publish) => publish(priceSet, { price: { cents, currency: 'EUR' } }));
