@@ -37,7 +37,7 @@ export async function publishAsPublisher<Definition extends EventDefinition>(
 /**
  * Waits until each of the given subscriptions (those of the modules under test) that reads the
  * event has dealt with it: its checkpoint has passed the event, and it is not parked waiting for a
- * retry. Their handlers ran and committed.
+ * retry. Their handlers ran and committed. Throws at once when one of them dead-lettered it.
  */
 export async function handledIn(app: App, queues: readonly string[], eventId: string): Promise<void> {
   await waitFor(
@@ -45,12 +45,17 @@ export async function handledIn(app: App, queues: readonly string[], eventId: st
       const [{ type } = { type: null }] = await app.database.sql<Array<{ type: string }>>`select type from events.log where id = ${eventId}`;
       const readers = app.bus.subscriptionTypes.filter(({ name, types }) => queues.includes(name) && type !== null && types.includes(type)).map(({ name }) => name);
       if (readers.length === 0) return false;
-      const [state] = await app.database.sql<Array<{ behind: number; parked: number }>>`
+      const deadLetterQueues = readers.map((name) => `${name}.dead-letter`);
+      const [state] = await app.database.sql<Array<{ behind: number; parked: number; dead_lettered: string | null }>>`
         select (select count(*)::int from events.subscriptions checkpoint, events.log log
                  where checkpoint.name in ${app.database.sql(readers)} and log.id = ${eventId}
                    and (log.transaction_id, log.position) > (checkpoint.transaction_id, checkpoint.position)) as behind,
                (select count(*)::int from pgboss.job
-                 where name in ${app.database.sql(readers)} and data->>'id' = ${eventId} and state <> 'completed') as parked`;
+                 where name in ${app.database.sql(readers)} and data->>'id' = ${eventId} and state <> 'completed') as parked,
+               (select string_agg(name, ', ') from pgboss.job
+                 where name in ${app.database.sql(deadLetterQueues)} and data->>'id' = ${eventId}) as dead_lettered`;
+      // A dead letter will not be handled however long the test waits: say so now.
+      if (state!.dead_lettered) throw new Error(`event ${eventId} was dead-lettered (${state!.dead_lettered}), not handled`);
       return state!.behind === 0 && state!.parked === 0;
     },
     { what: `event ${eventId} handled by ${queues.join(', ')}` },

@@ -59,10 +59,10 @@ export function registerSubscriptionGauges(registry: Registry, options: Subscrip
       },
     });
 
-  gauge('shop_subscription_backlog', 'Jobs of a subscription (queue) that could run now and wait for a worker', (queue, read) => read.get(queue)?.due ?? 0);
+  gauge('shop_subscription_backlog', "Events after a subscription's checkpoint plus its parked events and timers that are due: what waits to be applied", (queue, read) => read.get(queue)?.due ?? 0);
   gauge(
     'shop_subscription_oldest_pending_seconds',
-    'How long the oldest job a subscription (queue) could run now has been waiting; 0 when none',
+    'How long the oldest of what a subscription could apply now has been waiting; 0 when none',
     (queue, read) => read.get(queue)?.oldestDueSeconds ?? 0,
   );
   gauge(
