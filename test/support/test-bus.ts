@@ -85,3 +85,23 @@ export async function startTestBus(
     },
   };
 }
+
+/**
+ * The buses a test file starts, so each test can stop one early and the rest are closed after it:
+ * `start` as startTestBus, `stop` closes one now, `closeAll` in afterEach.
+ */
+export function testBuses() {
+  const running: TestBus[] = [];
+  return {
+    async start(...args: Parameters<typeof startTestBus>): Promise<TestBus> {
+      const testBus = await startTestBus(...args);
+      running.push(testBus);
+      return testBus;
+    },
+    async stop(testBus: TestBus): Promise<void> {
+      running.splice(running.indexOf(testBus), 1);
+      await testBus.close();
+    },
+    closeAll: () => Promise.all(running.splice(0).map((testBus) => testBus.close())),
+  };
+}

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, query } from '../../../test/support/test-database.js';
-import { createFixtureSchema, FIXTURE_EVENTS, startTestBus, type TestBus } from '../../../test/support/test-bus.js';
+import { createFixtureSchema, FIXTURE_EVENTS, testBuses, type TestBus } from '../../../test/support/test-bus.js';
 import { dealtWith } from '../../../test/support/deliveries.js';
 import { waitFor } from '../../../test/support/wait-for.js';
 import { listDeadLetters, redriveDeadLetters } from './dead-letters.js';
@@ -15,12 +15,7 @@ const recordEffect: EventHandler = async (event, { tx }) => {
 
 describe('event bus', () => {
   let url: string;
-  const running: TestBus[] = [];
-  const start = async (...args: Parameters<typeof startTestBus>) => {
-    const testBus = await startTestBus(...args);
-    running.push(testBus);
-    return testBus;
-  };
+  const { start, stop, closeAll } = testBuses();
   const effects = (eventId: string) => query<{ event_type: string }>(url, 'select event_type from fixture.effects where event_id = $1', [eventId]);
   const inbox = (subscription: string, eventId: string) => query(url, 'select 1 from fixture.inbox where subscription = $1 and event_id = $2', [subscription, eventId]);
   const logged = (eventId: string) => query(url, 'select 1 from events.log where id = $1', [eventId]);
@@ -36,7 +31,7 @@ describe('event bus', () => {
   });
 
   afterEach(async () => {
-    await Promise.all(running.splice(0).map((testBus) => testBus.close()));
+    await closeAll();
   });
 
   it('stores no event when the publishing transaction rolls back', async () => {
@@ -126,8 +121,7 @@ describe('event bus', () => {
       for (let answer = 1; answer <= 5; answer++) published.push(await publish(FIXTURE_EVENTS.thingHappened, { answer }));
       return published;
     });
-    await declaring.close();
-    running.splice(running.indexOf(declaring), 1);
+    await stop(declaring);
     expect(ids).toHaveLength(5);
 
     let failedOnce = false;
@@ -175,8 +169,7 @@ describe('event bus', () => {
   it('handles an event committed while its subscriber was down once the subscriber is back', async () => {
     const subscription = { name: 'restarts', pattern: 'fixture.thing-happened', handler: recordEffect };
     const first = await start(url, [subscription]);
-    await first.close();
-    running.splice(running.indexOf(first), 1);
+    await stop(first);
 
     const publisher = await start(url, []); // a process that hosts no subscriber
     const eventId = await publishOne(publisher);
@@ -190,8 +183,7 @@ describe('event bus', () => {
 
   it('keeps events for a subscriber that has never run, when another process declared its subscription', async () => {
     // What a process that does not host the module does at start: keep its checkpoint, run no handler.
-    const declaring = await startTestBus(url, [], {}, [{ module: 'fixture', name: 'never-started', pattern: 'fixture.thing-happened' }]);
-    running.push(declaring);
+    const declaring = await start(url, [], {}, [{ module: 'fixture', name: 'never-started', pattern: 'fixture.thing-happened' }]);
     const eventId = await publishOne(declaring);
 
     await start(url, [{ name: 'never-started', pattern: 'fixture.thing-happened', handler: recordEffect }]);

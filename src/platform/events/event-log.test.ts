@@ -1,12 +1,12 @@
 // The event log as its subscriptions read it, with real Postgres and real pg-boss (test-bus.ts):
 // in commit order (a transaction that appended first but commits last is neither skipped nor
 // overtaken), once and in log order with two processes hosting one subscription, parking a failing
-// event without holding up the ones after it, running again a batch that lost a deadlock, where a new subscription starts, what pruning keeps,
-// and one append statement per transaction.
+// event without holding up the ones after it, running again a batch that lost a deadlock, where a
+// new subscription starts, what pruning keeps, and one append statement per transaction.
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dealtWith } from '../../../test/support/deliveries.js';
-import { createFixtureSchema, FIXTURE_EVENTS, startTestBus, type TestBus } from '../../../test/support/test-bus.js';
+import { createFixtureSchema, FIXTURE_EVENTS, testBuses, type TestBus } from '../../../test/support/test-bus.js';
 import { createTestDatabase, query } from '../../../test/support/test-database.js';
 import { waitFor } from '../../../test/support/wait-for.js';
 import { connectDatabase } from '../db/database.js';
@@ -40,16 +40,7 @@ function recordReads(): Read[] {
 
 describe('the event log', () => {
   let url: string;
-  const running: TestBus[] = [];
-  const start = async (...args: Parameters<typeof startTestBus>) => {
-    const testBus = await startTestBus(...args);
-    running.push(testBus);
-    return testBus;
-  };
-  const stop = async (testBus: TestBus) => {
-    running.splice(running.indexOf(testBus), 1);
-    await testBus.close();
-  };
+  const { start, stop, closeAll } = testBuses();
 
   beforeAll(async () => {
     url = await createTestDatabase();
@@ -59,7 +50,7 @@ describe('the event log', () => {
   });
   afterEach(async () => {
     vi.restoreAllMocks();
-    await Promise.all(running.splice(0).map((testBus) => testBus.close()));
+    await closeAll();
   });
 
   /** A handler that records what it applies, in its transaction, as `subscription`. */

@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import { Type } from 'typebox';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, query } from '../../../test/support/test-database.js';
-import { createFixtureSchema, FIXTURE_CATALOG, FIXTURE_EVENTS, startTestBus, type TestBus } from '../../../test/support/test-bus.js';
+import { createFixtureSchema, FIXTURE_CATALOG, FIXTURE_EVENTS, testBuses, type TestBus } from '../../../test/support/test-bus.js';
 import { waitFor } from '../../../test/support/wait-for.js';
 import { listDeadLetters, redriveDeadLetters } from './dead-letters.js';
 import type { Subscription } from './event-bus.js';
@@ -15,18 +15,13 @@ type FixtureSubscription = Omit<Subscription, 'module' | 'schema'>;
 
 describe('event schemas and versions on the bus', () => {
   let url: string;
-  const running: TestBus[] = [];
-  const start = async (...args: Parameters<typeof startTestBus>) => {
-    const testBus = await startTestBus(...args);
-    running.push(testBus);
-    return testBus;
-  };
+  const { start, stop, closeAll } = testBuses();
   beforeAll(async () => {
     url = await createTestDatabase();
     await createFixtureSchema(url);
   });
   afterEach(async () => {
-    await Promise.all(running.splice(0).map((testBus) => testBus.close()));
+    await closeAll();
   });
 
   /** A subscription that keeps every envelope it is handed. */
@@ -112,8 +107,7 @@ describe('event schemas and versions on the bus', () => {
     const older = await start(url, [recording('ahead')]);
     const eventId = await append(3, { amount: { cents: 120, currency: 'USD' } });
     expect((await deadLetter(older, queue, eventId)).error).toBe('fixture.price-set v3: no such version (the newest is v2)');
-    await older.close();
-    running.splice(running.indexOf(older), 1);
+    await stop(older);
 
     // The next release of the publisher's published language adds v3; the subscriber still reads v2.
     const priceSetV3 = FIXTURE_EVENTS.priceSet.evolve(Type.Object({ amount: Type.Object({ cents: Type.Integer(), currency: Type.String() }) }), {
